@@ -1,0 +1,278 @@
+//! The command line: clap definitions and the mapping of arguments onto library calls.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sha2::{Digest, Sha256};
+
+use crate::protocol::{self, BlockBy, ResolveError, LOCAL_DIR};
+use crate::study::{plan_study, study_files, write_study, StudyPlan, TemplateOptions};
+use crate::Error;
+
+/// Protocols, randomised blinded data capture and analysis for preclinical pharmacology.
+#[derive(Debug, Parser)]
+#[command(
+    name = "preclin",
+    version,
+    after_help = "Examples:\n  preclin demo\n  preclin protocol list\n  preclin template fst-mouse --n-per-group 10 --seed 42 --out my-study"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, show and check protocol definitions.
+    #[command(subcommand)]
+    Protocol(ProtocolCommand),
+    /// Create a study folder: randomised, blinded capture sheets, allocation key and run order.
+    #[command(
+        after_help = "Example:\n  preclin template fst-mouse --n-per-group 10 --seed 42 --out fst-2026-01"
+    )]
+    Template(TemplateArgs),
+    /// Build an example study from the built-in protocol and sample data.
+    #[command(after_help = "Example:\n  preclin demo --out preclin-demo")]
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProtocolCommand {
+    /// List the built-in protocols and those in ./protocols/.
+    #[command(after_help = "Example:\n  preclin protocol list")]
+    List,
+    /// Print a readable summary: animals, groups and doses, schedule, scoring, analysis.
+    #[command(after_help = "Example:\n  preclin protocol show fst-rat-modified")]
+    Show {
+        /// A protocol id (built-in or in ./protocols/) or a path to a .toml file.
+        protocol: String,
+    },
+    /// Validate protocol files; errors point at the line and column.
+    #[command(after_help = "Example:\n  preclin protocol check protocols/*.toml")]
+    Check {
+        /// Protocol files to check.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BlockByArg {
+    Cage,
+    Batch,
+}
+
+impl From<BlockByArg> for BlockBy {
+    fn from(b: BlockByArg) -> Self {
+        match b {
+            BlockByArg::Cage => BlockBy::Cage,
+            BlockByArg::Batch => BlockBy::Batch,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// A protocol id (built-in or in ./protocols/) or a path to a .toml file.
+    pub protocol: String,
+    /// Animals per group (default: the protocol's n_per_group).
+    #[arg(long)]
+    pub n_per_group: Option<u32>,
+    /// Randomisation seed; drawn and recorded in study.toml when not given.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Balance the groups within each cage or testing batch (overrides the protocol).
+    #[arg(long, value_enum)]
+    pub block_by: Option<BlockByArg>,
+    /// The study folder to create.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Replace preclin's files in a folder that is not empty.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to build the example study.
+    #[arg(long, default_value = "preclin-demo")]
+    pub out: PathBuf,
+    /// Replace preclin's files in a folder that is not empty.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Protocol and seed of the demo study.
+pub const DEMO_PROTOCOL: &str = "fst-mouse";
+pub const DEMO_SEED: u64 = 20_261_121;
+
+/// Entry point of the binary: parses the arguments, runs, prints any error once.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    match run(cli, &mut stdout.lock(), Path::new(LOCAL_DIR)) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Runs a parsed command; `local_protocols` is the folder searched for the user's protocols.
+pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), Error> {
+    match cli.command {
+        Command::Protocol(ProtocolCommand::List) => list(out, local_protocols),
+        Command::Protocol(ProtocolCommand::Show { protocol }) => {
+            let loaded = protocol::resolve(&protocol, local_protocols)?;
+            let origin = loaded.origin.display_name(&loaded.protocol.id);
+            write!(out, "{}", protocol::summary(&loaded.protocol, &origin)).ok();
+            Ok(())
+        }
+        Command::Protocol(ProtocolCommand::Check { paths }) => check(out, &paths),
+        Command::Template(args) => {
+            let loaded = protocol::resolve(&args.protocol, local_protocols)?;
+            let (seed, drawn) = match args.seed {
+                Some(s) => (s, false),
+                None => (draw_seed(), true),
+            };
+            let options = TemplateOptions {
+                n_per_group: args.n_per_group,
+                seed,
+                block_by: args.block_by.map(BlockBy::from),
+            };
+            let plan = plan_study(&loaded, &options)?;
+            write_study(&args.out, &study_files(&plan)?, args.force)?;
+            report_study(out, &plan, &args.out, drawn);
+            Ok(())
+        }
+        Command::Demo(args) => {
+            let loaded = protocol::resolve(DEMO_PROTOCOL, Path::new(""))?;
+            let options = TemplateOptions {
+                n_per_group: None,
+                seed: DEMO_SEED,
+                block_by: None,
+            };
+            let plan = plan_study(&loaded, &options)?;
+            write_study(&args.out, &study_files(&plan)?, args.force)?;
+            report_study(out, &plan, &args.out, false);
+            writeln!(
+                out,
+                "Open {} to see the capture workbook.",
+                args.out.join("sheets/capture.xlsx").display()
+            )
+            .ok();
+            Ok(())
+        }
+    }
+}
+
+fn list(out: &mut dyn Write, dir: &Path) -> Result<(), Error> {
+    writeln!(out, "{:<22} {:<8} {:<34} title", "id", "version", "source").ok();
+    for entry in protocol::list_protocols(dir) {
+        let source = match &entry.origin {
+            protocol::Origin::BuiltIn => "built-in".to_string(),
+            protocol::Origin::File(p) => p.display().to_string(),
+        };
+        match &entry.loaded {
+            Ok(l) => writeln!(
+                out,
+                "{:<22} {:<8} {:<34} {}",
+                l.protocol.id, l.protocol.version, source, l.protocol.title
+            ),
+            Err(_) => writeln!(
+                out,
+                "{:<22} {:<8} {:<34} INVALID: run `preclin protocol check {source}`",
+                entry.id, "-", source
+            ),
+        }
+        .ok();
+    }
+    Ok(())
+}
+
+fn check(out: &mut dyn Write, paths: &[PathBuf]) -> Result<(), Error> {
+    let mut invalid = 0;
+    for path in paths {
+        match protocol::resolve(&path.display().to_string(), Path::new("")) {
+            Ok(l) => {
+                writeln!(
+                    out,
+                    "ok: {} ({} {})",
+                    path.display(),
+                    l.protocol.id,
+                    l.protocol.version
+                )
+                .ok();
+            }
+            Err(ResolveError::Invalid(d)) => {
+                invalid += 1;
+                let n = d.diagnostics.len();
+                eprint!("{d}");
+                eprintln!(
+                    "{}: {n} problem{}\n",
+                    path.display(),
+                    if n == 1 { "" } else { "s" }
+                );
+            }
+            Err(e) => {
+                invalid += 1;
+                eprintln!("error: {e}\n");
+            }
+        }
+    }
+    if invalid > 0 {
+        return Err(Error::InvalidProtocols {
+            invalid,
+            total: paths.len(),
+        });
+    }
+    Ok(())
+}
+
+fn report_study(out: &mut dyn Write, plan: &StudyPlan, dir: &Path, drawn: bool) {
+    let p = &plan.protocol;
+    let seed_note = if drawn {
+        " (drawn; recorded in study.toml)"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "Created study {} from {} {}: {} groups × {} animals, seed {}{seed_note}",
+        dir.display(),
+        p.id,
+        p.version,
+        p.design.groups.len(),
+        p.design.n_per_group,
+        plan.seed
+    )
+    .ok();
+    let sheets: Vec<&str> = plan.sheets.iter().map(|s| s.sheet.name.as_str()).collect();
+    writeln!(
+        out,
+        "  capture sheets: {} (CSV and sheets/capture.xlsx)",
+        sheets.join(", ")
+    )
+    .ok();
+    writeln!(
+        out,
+        "  allocation key: {} — keep it away from testers and scorers",
+        dir.join("key/allocation-key.csv").display()
+    )
+    .ok();
+}
+
+/// A seed from the clock and process id, short enough to copy into a lab notebook.
+fn draw_seed() -> u64 {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let digest = Sha256::digest(format!("{nanos}:{}", std::process::id()).as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(bytes) % 1_000_000_000
+}

@@ -1,0 +1,32 @@
+//! The errors preclin reports, each with enough context to act on, and their exit codes.
+
+use crate::protocol::ResolveError;
+use crate::study::{AllocationError, OutputError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Protocol(#[from] ResolveError),
+    #[error(
+        "{0}\nhelp: change --n-per-group or --block-by, or the protocol's randomisation section"
+    )]
+    Allocation(#[from] AllocationError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("cannot build the Excel workbook: {0}")]
+    Workbook(#[from] rust_xlsxwriter::XlsxError),
+    #[error("{invalid} of {total} protocol files are invalid")]
+    InvalidProtocols { invalid: usize, total: usize },
+}
+
+impl Error {
+    /// 2 for bad input or a refused request (the user can fix it); 1 for failures of the
+    /// machine (disk, permissions) or of preclin itself.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Output(OutputError::Io { .. }) | Error::Workbook(_) => 1,
+            Error::Protocol(ResolveError::Read { .. }) => 2,
+            _ => 2,
+        }
+    }
+}
