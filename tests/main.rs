@@ -1,1 +1,5 @@
+//! One integration-test binary: every module drives the real `preclin` executable.
 
+mod common;
+mod protocol_cli;
+mod template_cli;

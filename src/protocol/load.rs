@@ -95,7 +95,7 @@ fn hint_for_serde_message(message: &str) -> Option<String> {
     if message.starts_with("missing field") {
         let field = names.first()?;
         return Some(format!(
-            "add `{field} = …` to this table; docs/protocol-format.md describes it"
+            "add `{field}` to this table; docs/protocol-format.md describes it"
         ));
     }
     if message.starts_with("invalid type") {

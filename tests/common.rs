@@ -1,0 +1,44 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+pub fn preclin() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_preclin"));
+    cmd.env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// The repository's root (where `protocols/` lives).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn builtin_text(id: &str) -> String {
+    std::fs::read_to_string(root().join("protocols").join(format!("{id}.toml"))).unwrap()
+}
+
+/// 1-based line and column of the first occurrence of `needle` in `text`.
+pub fn position_of(text: &str, needle: &str) -> (usize, usize) {
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in fixture"));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
+    (line, col)
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Parses a CSV file into rows of strings (header included).
+pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap();
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
