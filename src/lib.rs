@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod plot;
 pub mod protocol;
 pub mod study;
 
