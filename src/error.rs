@@ -25,7 +25,6 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Output(OutputError::Io { .. }) | Error::Workbook(_) => 1,
-            Error::Protocol(ResolveError::Read { .. }) => 2,
             _ => 2,
         }
     }

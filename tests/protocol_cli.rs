@@ -26,10 +26,7 @@ fn every_builtin_protocol_validates() {
         .success();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     for id in BUILTINS {
-        assert!(
-            stdout.contains(&format!("ok: ")) && stdout.contains(&format!("({id} 1.0.0)")),
-            "{stdout}"
-        );
+        assert!(stdout.contains(&format!("({id} 1.0.0)")), "{stdout}");
     }
 }
 

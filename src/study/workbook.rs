@@ -164,7 +164,10 @@ fn validation(
                 _ => col.choices.clone(),
             };
             let inline_len: usize = values.iter().map(|v| v.chars().count() + 1).sum();
-            if inline_len <= INLINE_LIST_MAX {
+            // Excel separates inline list items by commas, so such items need the lists sheet.
+            let inline = inline_len <= INLINE_LIST_MAX
+                && !values.iter().any(|v| v.contains(',') || v.contains('"'));
+            if inline {
                 DataValidation::new().allow_list_strings(&values)?
             } else {
                 let column = list_column(lists, &col.name, values);
