@@ -347,3 +347,28 @@ fn every_command_has_help_with_an_example() {
         assert!(stdout.contains("Example"), "{args:?}:\n{stdout}");
     }
 }
+
+#[test]
+fn sheet_names_preclin_writes_itself_are_reserved() {
+    assert_located(
+        "cms-cyp-rat",
+        "name = \"animals\"",
+        "name = \"columns\"",
+        "\"columns\"",
+        "sheet name `columns` is reserved",
+        "choose another name",
+    );
+}
+
+#[test]
+fn checking_a_missing_file_names_it() {
+    let out = preclin()
+        .args(["protocol", "check", "no-such-protocol.toml"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("cannot read protocol file no-such-protocol.toml"),
+        "{stderr}"
+    );
+}

@@ -196,7 +196,7 @@ fn list(out: &mut dyn Write, dir: &Path) -> Result<(), Error> {
 fn check(out: &mut dyn Write, paths: &[PathBuf]) -> Result<(), Error> {
     let mut invalid = 0;
     for path in paths {
-        match protocol::resolve(&path.display().to_string(), Path::new("")) {
+        match protocol::load_file(path) {
             Ok(l) => {
                 writeln!(
                     out,

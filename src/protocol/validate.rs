@@ -718,7 +718,8 @@ fn check_stress(c: &mut Checker, s: &StressRegimen, d: &Design) {
 }
 
 fn check_sheets(c: &mut Checker, p: &Protocol) {
-    let reserved = ["scoring", "run-order", "lists"];
+    // Names of files and worksheets that preclin writes itself beside the capture sheets.
+    let reserved = ["run-order", "columns", "lists", "capture"];
     c.unique(
         "sheets",
         "name",
@@ -727,7 +728,7 @@ fn check_sheets(c: &mut Checker, p: &Protocol) {
     );
     for (i, s) in p.sheets.iter().enumerate() {
         let base = format!("sheets[{i}]");
-        if reserved.contains(&s.name.as_str()) && p.scoring.is_some() || s.name == "lists" {
+        if reserved.contains(&s.name.as_str()) || (s.name == "scoring" && p.scoring.is_some()) {
             c.report(
                 format!("{base}.name"),
                 format!("sheet name `{}` is reserved", s.name),
