@@ -372,3 +372,15 @@ fn checking_a_missing_file_names_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn show_toml_prints_the_protocol_file_to_start_from() {
+    let out = preclin()
+        .args(["protocol", "show", "cms-cyp-rat", "--toml"])
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stdout),
+        builtin_text("cms-cyp-rat")
+    );
+}

@@ -375,3 +375,30 @@ fn demo_builds_a_study() {
     assert!(stdout.contains("seed 20261121"), "{stdout}");
     assert!(out.join("sheets/capture.xlsx").is_file());
 }
+
+#[test]
+fn invalid_protocol_is_reported_once_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let protocol = dir.path().join("mine.toml");
+    let text = crate::common::builtin_text("fst-mouse").replacen(
+        "window_end_s = 360",
+        "window_end_s = 420",
+        1,
+    );
+    std::fs::write(&protocol, text).unwrap();
+    let out = dir.path().join("s");
+    let run = preclin()
+        .arg("template")
+        .arg(&protocol)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(
+        stderr.starts_with("error: the scoring window ends at 420 s"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("error: error:"), "{stderr}");
+    assert!(!out.exists());
+}

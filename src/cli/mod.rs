@@ -44,10 +44,15 @@ pub enum ProtocolCommand {
     #[command(after_help = "Example:\n  preclin protocol list")]
     List,
     /// Print a readable summary: animals, groups and doses, schedule, scoring, analysis.
-    #[command(after_help = "Example:\n  preclin protocol show fst-rat-modified")]
+    #[command(
+        after_help = "Examples:\n  preclin protocol show fst-rat-modified\n  preclin protocol show fst-mouse --toml > protocols/my-fst.toml"
+    )]
     Show {
         /// A protocol id (built-in or in ./protocols/) or a path to a .toml file.
         protocol: String,
+        /// Print the protocol file itself, e.g. to start your own from a built-in one.
+        #[arg(long)]
+        toml: bool,
     },
     /// Validate protocol files; errors point at the line and column.
     #[command(after_help = "Example:\n  preclin protocol check protocols/*.toml")]
@@ -115,7 +120,11 @@ pub fn main() -> i32 {
     match run(cli, &mut stdout.lock(), Path::new(LOCAL_DIR)) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Protocol diagnostics carry their own `error:` headings.
+            match &e {
+                Error::Protocol(ResolveError::Invalid(d)) => eprint!("{d}"),
+                _ => eprintln!("error: {e}"),
+            }
             e.exit_code()
         }
     }
@@ -125,10 +134,14 @@ pub fn main() -> i32 {
 pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), Error> {
     match cli.command {
         Command::Protocol(ProtocolCommand::List) => list(out, local_protocols),
-        Command::Protocol(ProtocolCommand::Show { protocol }) => {
+        Command::Protocol(ProtocolCommand::Show { protocol, toml }) => {
             let loaded = protocol::resolve(&protocol, local_protocols)?;
-            let origin = loaded.origin.display_name(&loaded.protocol.id);
-            write!(out, "{}", protocol::summary(&loaded.protocol, &origin)).ok();
+            if toml {
+                write!(out, "{}", loaded.text).ok();
+            } else {
+                let origin = loaded.origin.display_name(&loaded.protocol.id);
+                write!(out, "{}", protocol::summary(&loaded.protocol, &origin)).ok();
+            }
             Ok(())
         }
         Command::Protocol(ProtocolCommand::Check { paths }) => check(out, &paths),
