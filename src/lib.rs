@@ -9,6 +9,7 @@ pub mod cli;
 pub mod error;
 pub mod plot;
 pub mod protocol;
+pub mod stats;
 pub mod study;
 
 pub use error::Error;

@@ -2,4 +2,5 @@
 
 mod common;
 mod protocol_cli;
+mod stats_nist;
 mod template_cli;

@@ -1,0 +1,42 @@
+//! Pure numerics for group comparisons: functions on `&[f64]` and small result structs.
+//! No files, no data frames. Every method cites its source and is tested against
+//! published reference values (NIST StRD).
+
+mod descriptive;
+mod oneway;
+mod sum;
+
+pub use descriptive::{describe, mean, quantile_type7, variance, Descriptives};
+pub use oneway::{one_way_anova, OneWayAnova};
+pub use sum::NeumaierSum;
+
+/// Why a statistic cannot be computed for the data given.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StatsError {
+    #[error("{what} needs at least {needed} values, but {group} has {found}")]
+    TooFewValues {
+        what: &'static str,
+        group: String,
+        needed: usize,
+        found: usize,
+    },
+    #[error("{what} needs at least {needed} groups, found {found}")]
+    TooFewGroups {
+        what: &'static str,
+        needed: usize,
+        found: usize,
+    },
+    #[error("{group} contains a value that is not a finite number ({value})")]
+    NotFinite { group: String, value: f64 },
+}
+
+/// Rejects NaN and infinities with the group's name.
+pub(crate) fn check_finite(group: &str, values: &[f64]) -> Result<(), StatsError> {
+    match values.iter().find(|v| !v.is_finite()) {
+        Some(&value) => Err(StatsError::NotFinite {
+            group: group.to_string(),
+            value,
+        }),
+        None => Ok(()),
+    }
+}
