@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use preclin::stats::{mean, one_way_anova, variance};
+use preclin::stats::{mean, one_way_anova, variance, OneWayAnova};
 
 fn nist(rel: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -120,14 +120,20 @@ fn anova_file(name: &str) -> (Certified, Vec<(String, Vec<f64>)>) {
     (certified, groups)
 }
 
-/// Minimum LRE over F, SS, MS, R² and residual SD of one NIST ANOVA file.
-fn anova_lre(name: &str) -> f64 {
+/// The certified values, the groups' data and preclin's ANOVA of one NIST file.
+fn fitted(name: &str) -> (Certified, Vec<Vec<f64>>, OneWayAnova) {
     let (c, groups) = anova_file(name);
     let refs: Vec<(&str, &[f64])> = groups
         .iter()
         .map(|(g, v)| (g.as_str(), v.as_slice()))
         .collect();
     let a = one_way_anova(&refs).unwrap();
+    (c, groups.into_iter().map(|(_, v)| v).collect(), a)
+}
+
+/// Minimum LRE over F, SS, MS, R² and residual SD of one NIST ANOVA file.
+fn anova_lre(name: &str) -> f64 {
+    let (c, _, a) = fitted(name);
     assert_eq!(
         [a.df_between, a.df_within],
         c.df,
@@ -225,13 +231,7 @@ fn one_way_anova_keeps_the_digits_the_data_allow_on_nist_higher_difficulty() {
     // the certified values cannot be reached by any double-precision method. The test
     // compares with the exact sums of squares of the stored doubles instead.
     for name in ["SmLs07", "SmLs08", "SmLs09"] {
-        let (c, groups) = anova_file(name);
-        let refs: Vec<(&str, &[f64])> = groups
-            .iter()
-            .map(|(g, v)| (g.as_str(), v.as_slice()))
-            .collect();
-        let a = one_way_anova(&refs).unwrap();
-        let values: Vec<Vec<f64>> = groups.iter().map(|(_, v)| v.clone()).collect();
+        let (c, values, a) = fitted(name);
         let (ss_b, ss_w) = exact_sums_of_squares(&values);
         assert!(
             lre(a.ss_between, ss_b) >= 11.0,
