@@ -1,6 +1,8 @@
 //! The errors preclin reports, each with enough context to act on, and their exit codes.
 
+use crate::ingest::IngestError;
 use crate::protocol::ResolveError;
+use crate::stats::StatsError;
 use crate::study::{AllocationError, OutputError};
 
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +17,10 @@ pub enum Error {
     Output(#[from] OutputError),
     #[error("cannot build the Excel workbook: {0}")]
     Workbook(#[from] rust_xlsxwriter::XlsxError),
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error(transparent)]
+    Stats(#[from] StatsError),
     #[error("{invalid} of {total} protocol files are invalid")]
     InvalidProtocols { invalid: usize, total: usize },
 }

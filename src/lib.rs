@@ -7,8 +7,10 @@
 
 pub mod cli;
 pub mod error;
+pub mod ingest;
 pub mod plot;
 pub mod protocol;
+pub mod report;
 pub mod stats;
 pub mod study;
 

@@ -2,5 +2,6 @@
 
 mod common;
 mod protocol_cli;
+mod stats_cli;
 mod stats_nist;
 mod template_cli;

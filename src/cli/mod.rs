@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::protocol::{self, BlockBy, ResolveError, LOCAL_DIR};
 use crate::study::{plan_study, study_files, write_study, StudyPlan, TemplateOptions};
 use crate::Error;
+use crate::{ingest, report, stats};
 
 /// Protocols, randomised blinded data capture and analysis for preclinical pharmacology.
 #[derive(Debug, Parser)]
@@ -33,6 +34,9 @@ pub enum Command {
         after_help = "Example:\n  preclin template fst-mouse --n-per-group 10 --seed 42 --out fst-2026-01"
     )]
     Template(TemplateArgs),
+    /// Statistics on any CSV or .xlsx file, like Prism's column analyses.
+    #[command(subcommand)]
+    Stats(StatsCommand),
     /// Build an example study from the built-in protocol and sample data.
     #[command(after_help = "Example:\n  preclin demo --out preclin-demo")]
     Demo(DemoArgs),
@@ -61,6 +65,33 @@ pub enum ProtocolCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// Per group: n, mean, SD, SEM, 95% CI of the mean, median, quartiles, min, max.
+    #[command(
+        after_help = "Example:\n  preclin stats describe results.csv --value immobility_s --group group --json"
+    )]
+    Describe(DescribeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// CSV (comma- or semicolon-separated) or .xlsx file with a header row.
+    pub data: PathBuf,
+    /// Column holding the values.
+    #[arg(long)]
+    pub value: String,
+    /// Column holding the group labels (default: all values form one group).
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Worksheet of an .xlsx file (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -161,6 +192,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
             report_study(out, &plan, &args.out, drawn);
             Ok(())
         }
+        Command::Stats(StatsCommand::Describe(args)) => describe(out, &args),
         Command::Demo(args) => {
             let loaded = protocol::resolve(DEMO_PROTOCOL, Path::new(""))?;
             let options = TemplateOptions {
@@ -180,6 +212,31 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
             Ok(())
         }
     }
+}
+
+fn describe(out: &mut dyn Write, args: &DescribeArgs) -> Result<(), Error> {
+    let table = ingest::read_table(&args.data, args.sheet.as_deref())?;
+    let grouped = ingest::grouped_values(&table, &args.value, args.group.as_deref())?;
+    let described = grouped
+        .groups
+        .iter()
+        .map(|(name, values)| Ok((name.clone(), stats::describe(name, values)?)))
+        .collect::<Result<Vec<_>, stats::StatsError>>()?;
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            report::describe_json(&args.value, &described, &grouped.blank_rows)
+        )
+        .ok();
+    } else {
+        write!(out, "{}", report::describe_table(&args.value, &described)).ok();
+        if !grouped.blank_rows.is_empty() {
+            let rows: Vec<String> = grouped.blank_rows.iter().map(usize::to_string).collect();
+            writeln!(out, "blank cells skipped: row {}", rows.join(", ")).ok();
+        }
+    }
+    Ok(())
 }
 
 fn list(out: &mut dyn Write, dir: &Path) -> Result<(), Error> {

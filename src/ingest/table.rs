@@ -1,0 +1,371 @@
+//! Tables from CSV (comma or semicolon separated; decimal comma with semicolons) and
+//! from `.xlsx` workbooks (first sheet or a named one).
+
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+
+use crate::protocol::closest;
+
+/// A data file read as text cells, with spreadsheet row numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataTable {
+    pub path: PathBuf,
+    pub headers: Vec<String>,
+    /// (spreadsheet row number, cells); the header is row 1.
+    pub rows: Vec<(usize, Vec<String>)>,
+    /// Decimal comma: `1,5` means 1.5 (semicolon-separated files).
+    pub decimal_comma: bool,
+}
+
+/// Numbers of one column with the row each came from; blank cells are skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumericColumn {
+    pub name: String,
+    pub values: Vec<f64>,
+    pub rows: Vec<usize>,
+    pub blank_rows: Vec<usize>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("cannot read {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}, row {row}: {message}")]
+    Csv {
+        path: PathBuf,
+        row: usize,
+        message: String,
+    },
+    #[error("cannot read workbook {path}: {message}")]
+    Workbook { path: PathBuf, message: String },
+    #[error("{path} has no sheet `{sheet}`\nhelp: its sheets are: {available}")]
+    NoSheet {
+        path: PathBuf,
+        sheet: String,
+        available: String,
+    },
+    #[error("{path} holds no data rows under its header")]
+    Empty { path: PathBuf },
+    #[error("{path} has no column `{column}`\nhelp: {hint}")]
+    NoColumn {
+        path: PathBuf,
+        column: String,
+        hint: String,
+    },
+    #[error("{path}, row {row}, column `{column}` is empty\nhelp: {hint}")]
+    BlankCell {
+        path: PathBuf,
+        row: usize,
+        column: String,
+        hint: String,
+    },
+    #[error("{path}, row {row}, column `{column}`: `{value}` is not a number\nhelp: {hint}")]
+    NotNumeric {
+        path: PathBuf,
+        row: usize,
+        column: String,
+        value: String,
+        hint: String,
+    },
+}
+
+/// Reads a CSV or `.xlsx` file. `sheet` picks a worksheet of a workbook (default: the first).
+pub fn read_table(path: &Path, sheet: Option<&str>) -> Result<DataTable, IngestError> {
+    let is_xlsx = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let table = if is_xlsx {
+        read_xlsx(path, sheet)?
+    } else {
+        read_csv(path)?
+    };
+    if table.rows.is_empty() {
+        return Err(IngestError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(table)
+}
+
+fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // Semicolons in the header mean a European CSV, where the comma is the decimal mark.
+    let first_line = text.lines().next().unwrap_or("");
+    let semicolon = first_line.matches(';').count() > first_line.matches(',').count();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(if semicolon { b';' } else { b',' })
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let headers: Vec<String> = match records.next() {
+        Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
+        Some(Err(e)) => return Err(csv_error(path, &e)),
+        None => {
+            return Err(IngestError::Empty {
+                path: path.to_path_buf(),
+            })
+        }
+    };
+    let mut rows = Vec::new();
+    for record in records {
+        let record = record.map_err(|e| csv_error(path, &e))?;
+        let row = record.position().map_or(0, |p| p.line() as usize);
+        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        if cells.len() > headers.len() && cells[headers.len()..].iter().any(|c| !c.is_empty()) {
+            // Usually a decimal comma in a comma-separated file: 150,2 splits into two cells.
+            return Err(IngestError::Csv {
+                path: path.to_path_buf(),
+                row,
+                message: format!(
+                    "{} cells but the header has {} columns\nhelp: a decimal comma in a comma-separated file splits a number in two; write 150.2, or separate the columns with semicolons",
+                    cells.len(),
+                    headers.len()
+                ),
+            });
+        }
+        rows.push((row, cells));
+    }
+    Ok(DataTable {
+        path: path.to_path_buf(),
+        headers,
+        rows,
+        decimal_comma: semicolon,
+    })
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> IngestError {
+    let row = e.position().map_or(0, |p| p.line() as usize);
+    IngestError::Csv {
+        path: path.to_path_buf(),
+        row,
+        message: e.to_string(),
+    }
+}
+
+fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<DataTable, IngestError> {
+    let workbook_error = |message: String| IngestError::Workbook {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut wb: Xlsx<_> =
+        open_workbook(path).map_err(|e: calamine::XlsxError| workbook_error(e.to_string()))?;
+    let names = wb.sheet_names().to_vec();
+    let name = match sheet {
+        Some(s) if names.iter().any(|n| n == s) => s.to_string(),
+        Some(s) => {
+            return Err(IngestError::NoSheet {
+                path: path.to_path_buf(),
+                sheet: s.to_string(),
+                available: names.join(", "),
+            })
+        }
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| workbook_error("it has no worksheets".into()))?,
+    };
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| workbook_error(e.to_string()))?;
+    let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    let mut rows_iter = range.rows().enumerate();
+    let headers: Vec<String> = match rows_iter.next() {
+        Some((_, r)) => r.iter().map(|c| cell_text(c).trim().to_string()).collect(),
+        None => {
+            return Err(IngestError::Empty {
+                path: path.to_path_buf(),
+            })
+        }
+    };
+    let mut rows = Vec::new();
+    for (i, r) in rows_iter {
+        let cells: Vec<String> = r.iter().map(|c| cell_text(c).trim().to_string()).collect();
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        // Spreadsheet rows are 1-based; the header sits in the range's first row.
+        rows.push((first_row + i + 1, cells));
+    }
+    Ok(DataTable {
+        path: path.to_path_buf(),
+        headers,
+        rows,
+        decimal_comma: false,
+    })
+}
+
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        // Shortest text that reads back as the same double.
+        Data::Float(f) => format!("{f:?}").trim_end_matches(".0").to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+impl DataTable {
+    /// Index of a column by header, with a suggestion when it is misspelled.
+    pub fn column_index(&self, column: &str) -> Result<usize, IngestError> {
+        if let Some(i) = self.headers.iter().position(|h| h == column) {
+            return Ok(i);
+        }
+        let hint = match closest(column, &self.headers) {
+            Some(best) => format!(
+                "did you mean `{best}`? The columns are: {}",
+                self.headers.join(", ")
+            ),
+            None => format!("the columns are: {}", self.headers.join(", ")),
+        };
+        Err(IngestError::NoColumn {
+            path: self.path.clone(),
+            column: column.to_string(),
+            hint,
+        })
+    }
+
+    /// The text of a column, row by row (missing trailing cells are empty).
+    pub fn text_column(&self, column: &str) -> Result<Vec<String>, IngestError> {
+        let i = self.column_index(column)?;
+        Ok(self
+            .rows
+            .iter()
+            .map(|(_, cells)| cells.get(i).cloned().unwrap_or_default())
+            .collect())
+    }
+
+    /// A column parsed as numbers. Blank cells are skipped (their rows are listed);
+    /// anything else that is not a number is an error naming file, row and column.
+    pub fn numeric_column(&self, column: &str) -> Result<NumericColumn, IngestError> {
+        let i = self.column_index(column)?;
+        let mut out = NumericColumn {
+            name: column.to_string(),
+            values: Vec::new(),
+            rows: Vec::new(),
+            blank_rows: Vec::new(),
+        };
+        for (row, cells) in &self.rows {
+            let cell = cells.get(i).map(String::as_str).unwrap_or("");
+            if cell.is_empty() {
+                out.blank_rows.push(*row);
+                continue;
+            }
+            match parse_number(cell, self.decimal_comma) {
+                Some(v) => {
+                    out.values.push(v);
+                    out.rows.push(*row);
+                }
+                None => {
+                    return Err(IngestError::NotNumeric {
+                        path: self.path.clone(),
+                        row: *row,
+                        column: column.to_string(),
+                        value: cell.to_string(),
+                        hint: number_hint(cell, self.decimal_comma),
+                    })
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The values of one column split into groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupedValues {
+    /// (label, values) in order of first appearance.
+    pub groups: Vec<(String, Vec<f64>)>,
+    /// Spreadsheet rows whose value cell was blank (skipped).
+    pub blank_rows: Vec<usize>,
+}
+
+/// Values of `value` split by the labels in `group` (first appearance order), or one group
+/// named after the value column. Rows with a blank value are skipped and listed.
+pub fn grouped_values(
+    table: &DataTable,
+    value: &str,
+    group: Option<&str>,
+) -> Result<GroupedValues, IngestError> {
+    let numbers = table.numeric_column(value)?;
+    let blank_rows = numbers.blank_rows.clone();
+    let Some(group) = group else {
+        return Ok(GroupedValues {
+            groups: vec![(value.to_string(), numbers.values)],
+            blank_rows,
+        });
+    };
+    let gi = table.column_index(group)?;
+    let labels: std::collections::BTreeMap<usize, &str> = table
+        .rows
+        .iter()
+        .map(|(row, cells)| (*row, cells.get(gi).map(String::as_str).unwrap_or("")))
+        .collect();
+    let mut groups: Vec<(String, Vec<f64>)> = Vec::new();
+    for (v, row) in numbers.values.iter().zip(&numbers.rows) {
+        let label = labels.get(row).copied().unwrap_or("");
+        if label.is_empty() {
+            return Err(IngestError::BlankCell {
+                path: table.path.clone(),
+                row: *row,
+                column: group.to_string(),
+                hint: "every value needs its group; fill in the group or clear the value".into(),
+            });
+        }
+        match groups.iter_mut().find(|(g, _)| g == label) {
+            Some((_, values)) => values.push(*v),
+            None => groups.push((label.to_string(), vec![*v])),
+        }
+    }
+    Ok(GroupedValues { groups, blank_rows })
+}
+
+/// Parses a finite number; with `decimal_comma`, `12,5` is 12.5.
+pub fn parse_number(cell: &str, decimal_comma: bool) -> Option<f64> {
+    let owned;
+    let text = if decimal_comma && cell.contains(',') && !cell.contains('.') {
+        owned = cell.replacen(',', ".", 1);
+        owned.as_str()
+    } else {
+        cell
+    };
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn number_hint(cell: &str, decimal_comma: bool) -> String {
+    if cell.contains(',') && !decimal_comma {
+        "this file is comma-separated, so write decimals with a point (12.5), or save it with semicolons to use decimal commas".into()
+    } else if cell.chars().any(|c| c.is_ascii_digit()) {
+        "write only the number, without units or other text; leave the cell empty if the value is missing".into()
+    } else {
+        "leave the cell empty if the value is missing; use the notes column for remarks".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_comma_only_with_semicolons() {
+        assert_eq!(parse_number("12,5", true), Some(12.5));
+        assert_eq!(parse_number("12,5", false), None);
+        assert_eq!(parse_number("-3.25e2", false), Some(-325.0));
+        assert_eq!(parse_number("NaN", false), None);
+        assert_eq!(parse_number("inf", false), None);
+    }
+}
