@@ -5,10 +5,12 @@
 mod descriptive;
 mod oneway;
 mod sum;
+mod ttest;
 
 pub use descriptive::{describe, mean, quantile_type7, variance, Descriptives};
 pub use oneway::{one_way_anova, OneWayAnova};
 pub use sum::NeumaierSum;
+pub use ttest::{two_sample_t, TTest, TTestKind};
 
 /// Why a statistic cannot be computed for the data given.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
