@@ -4,5 +4,5 @@ mod common;
 mod protocol_cli;
 mod stats_cli;
 mod stats_nist;
-mod stats_ttest;
+mod stats_two_groups;
 mod template_cli;

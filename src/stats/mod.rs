@@ -3,11 +3,15 @@
 //! published reference values (NIST StRD).
 
 mod descriptive;
+mod distributions;
+mod mannwhitney;
 mod oneway;
 mod sum;
 mod ttest;
 
 pub use descriptive::{describe, mean, quantile_type7, variance, Descriptives};
+pub use distributions::{normal_cdf, normal_sf};
+pub use mannwhitney::{average_ranks, mann_whitney, MannWhitney};
 pub use oneway::{one_way_anova, OneWayAnova};
 pub use sum::NeumaierSum;
 pub use ttest::{two_sample_t, TTest, TTestKind};

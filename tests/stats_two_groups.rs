@@ -1,6 +1,8 @@
-//! Two-sample t tests against R's `t.test` (tests/fixtures/r/ttest.R → ttest-expected.csv).
+//! Two-group tests against R: `t.test` (tests/fixtures/r/ttest.R → ttest-expected.csv) and
+//! `wilcox.test` (mannwhitney.R → mannwhitney-expected.csv), and the normal distribution
+//! function they rest on (normal.R → normal-expected.csv).
 
-use preclin::stats::{two_sample_t, TTestKind};
+use preclin::stats::{mann_whitney, normal_cdf, two_sample_t, TTestKind};
 
 use crate::common::{csv_rows, root};
 
@@ -74,4 +76,57 @@ fn a_group_of_one_is_refused() {
         err.to_string(),
         "a t test needs at least 2 values, but IMI has 1"
     );
+}
+
+#[test]
+fn mann_whitney_agrees_with_r_exact_and_approximate() {
+    let dir = root().join("tests/fixtures/r");
+    let mut data = csv_rows(&dir.join("ttest-data.csv"));
+    data.extend(
+        csv_rows(&dir.join("mannwhitney-data.csv"))
+            .into_iter()
+            .skip(1),
+    );
+    let values = |set: &str, group: &str| -> Vec<f64> {
+        data[1..]
+            .iter()
+            .filter(|r| r[0] == set && r[1] == group)
+            .map(|r| r[2].parse().unwrap())
+            .collect()
+    };
+    let expected = csv_rows(&dir.join("mannwhitney-expected.csv"));
+    assert_eq!(expected.len(), 12);
+    let mut exact_sets = 0;
+    for row in &expected[1..] {
+        let set = &row[0];
+        let (w, p): (f64, f64) = (row[1].parse().unwrap(), row[2].parse().unwrap());
+        let r = mann_whitney(("a", &values(set, "a")), ("b", &values(set, "b"))).unwrap();
+        exact_sets += usize::from(r.exact);
+        assert_eq!(r.w, w, "{set}: W");
+        assert!(
+            rel(r.p, p) <= 1e-12,
+            "{set}: p {} vs R {p} (rel {:.1e}, exact {})",
+            r.p,
+            rel(r.p, p),
+            r.exact
+        );
+    }
+    // fst, n2-n3, tiny-p, separated-small and n1 have no ties and fewer than 50 per group.
+    assert_eq!(
+        exact_sets, 5,
+        "exact p for the tie-free sets under 50 per group"
+    );
+}
+
+#[test]
+fn normal_distribution_function_agrees_with_r_to_1e_13() {
+    let expected = csv_rows(&root().join("tests/fixtures/r/normal-expected.csv"));
+    for row in &expected[1..] {
+        let (x, p): (f64, f64) = (row[0].parse().unwrap(), row[1].parse().unwrap());
+        assert!(
+            rel(normal_cdf(x), p) <= 1e-13,
+            "Φ({x}) = {} vs R {p}",
+            normal_cdf(x)
+        );
+    }
 }
