@@ -3,6 +3,7 @@
 mod common;
 mod protocol_cli;
 mod stats_cli;
+mod stats_kgroups;
 mod stats_nist;
 mod stats_two_groups;
 mod template_cli;

@@ -4,6 +4,7 @@
 
 mod descriptive;
 mod distributions;
+mod kgroups;
 mod mannwhitney;
 mod oneway;
 mod sum;
@@ -11,6 +12,9 @@ mod ttest;
 
 pub use descriptive::{describe, mean, quantile_type7, variance, Descriptives};
 pub use distributions::{normal_cdf, normal_sf};
+pub use kgroups::{
+    bartlett, brown_forsythe_variances, chi_squared_sf, kruskal_wallis, welch_anova, TestResult,
+};
 pub use mannwhitney::{average_ranks, mann_whitney, MannWhitney};
 pub use oneway::{one_way_anova, OneWayAnova};
 pub use sum::NeumaierSum;
@@ -32,6 +36,8 @@ pub enum StatsError {
         needed: usize,
         found: usize,
     },
+    #[error("{what} needs values that vary, but all values of {group} are equal")]
+    NoSpread { what: &'static str, group: String },
     #[error("{group} contains a value that is not a finite number ({value})")]
     NotFinite { group: String, value: f64 },
 }

@@ -1,0 +1,208 @@
+//! Comparisons of k groups beyond Fisher's ANOVA: Welch's ANOVA for unequal variances
+//! (Welch 1951, Biometrika 38:330–336), the Kruskal–Wallis rank test with tie correction
+//! (Kruskal & Wallis 1952, JASA 47:583–621), and the equal-variance checks of
+//! Brown & Forsythe (1974, JASA 69:364–367; Levene's test about the medians) and
+//! Bartlett (1937, Proc R Soc A 160:268–282).
+
+use statrs::distribution::{ContinuousCDF, FisherSnedecor};
+use statrs::function::gamma::gamma_ur;
+
+use super::descriptive::{mean, quantile_type7, variance};
+use super::mannwhitney::average_ranks;
+use super::oneway::one_way_anova;
+use super::{check_finite, StatsError};
+
+/// A test statistic with its degrees of freedom and p value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestResult {
+    pub statistic: f64,
+    /// One entry for χ² tests, two (numerator, denominator) for F tests.
+    pub df: Vec<f64>,
+    pub p: f64,
+}
+
+/// Upper tail of the χ² distribution, Q(df/2, x/2).
+pub fn chi_squared_sf(x: f64, df: f64) -> f64 {
+    if x <= 0.0 {
+        1.0
+    } else if x.is_infinite() {
+        0.0
+    } else {
+        gamma_ur(df / 2.0, x / 2.0)
+    }
+}
+
+fn f_sf(f: f64, df1: f64, df2: f64) -> f64 {
+    FisherSnedecor::new(df1, df2)
+        .map(|d| d.sf(f))
+        .unwrap_or(f64::NAN)
+}
+
+fn check_groups(
+    what: &'static str,
+    groups: &[(&str, &[f64])],
+    min_n: usize,
+) -> Result<(), StatsError> {
+    if groups.len() < 2 {
+        return Err(StatsError::TooFewGroups {
+            what,
+            needed: 2,
+            found: groups.len(),
+        });
+    }
+    for (name, x) in groups {
+        check_finite(name, x)?;
+        if x.len() < min_n {
+            return Err(StatsError::TooFewValues {
+                what,
+                group: name.to_string(),
+                needed: min_n,
+                found: x.len(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn require_spread(what: &'static str, name: &str, var: f64) -> Result<(), StatsError> {
+    if var > 0.0 {
+        Ok(())
+    } else {
+        Err(StatsError::NoSpread {
+            what,
+            group: name.to_string(),
+        })
+    }
+}
+
+/// Welch's heteroscedastic one-way ANOVA (R: `oneway.test(var.equal = FALSE)`).
+pub fn welch_anova(groups: &[(&str, &[f64])]) -> Result<TestResult, StatsError> {
+    const WHAT: &str = "Welch's ANOVA";
+    check_groups(WHAT, groups, 2)?;
+    let k = groups.len() as f64;
+    let mut w = Vec::new();
+    let mut m = Vec::new();
+    let mut n = Vec::new();
+    for (name, x) in groups {
+        let v = variance(x);
+        require_spread(WHAT, name, v)?;
+        w.push(x.len() as f64 / v);
+        m.push(mean(x));
+        n.push(x.len() as f64);
+    }
+    let sw: f64 = w.iter().sum();
+    let weighted_mean = w.iter().zip(&m).map(|(wi, mi)| wi * mi).sum::<f64>() / sw;
+    let a = w
+        .iter()
+        .zip(&m)
+        .map(|(wi, mi)| wi * (mi - weighted_mean).powi(2))
+        .sum::<f64>()
+        / (k - 1.0);
+    let tmp = w
+        .iter()
+        .zip(&n)
+        .map(|(wi, ni)| (1.0 - wi / sw).powi(2) / (ni - 1.0))
+        .sum::<f64>();
+    let b = 1.0 + 2.0 * (k - 2.0) / (k * k - 1.0) * tmp;
+    let f = a / b;
+    let df2 = (k * k - 1.0) / (3.0 * tmp);
+    Ok(TestResult {
+        statistic: f,
+        df: vec![k - 1.0, df2],
+        p: f_sf(f, k - 1.0, df2),
+    })
+}
+
+/// Kruskal–Wallis H with the tie correction (R: `kruskal.test`).
+pub fn kruskal_wallis(groups: &[(&str, &[f64])]) -> Result<TestResult, StatsError> {
+    const WHAT: &str = "the Kruskal–Wallis test";
+    check_groups(WHAT, groups, 1)?;
+    let all: Vec<f64> = groups.iter().flat_map(|(_, x)| x.iter().copied()).collect();
+    let n = all.len() as f64;
+    let ranks = average_ranks(&all);
+    let mut start = 0;
+    let mut sum = 0.0;
+    for (_, x) in groups {
+        let r: f64 = ranks[start..start + x.len()].iter().sum();
+        sum += r * r / x.len() as f64;
+        start += x.len();
+    }
+    let mut sorted = all.clone();
+    sorted.sort_by(f64::total_cmp);
+    let mut ties = 0.0;
+    let mut i = 0;
+    while i < sorted.len() {
+        let j = sorted[i..].iter().take_while(|v| **v == sorted[i]).count();
+        ties += (j * j * j - j) as f64;
+        i += j;
+    }
+    let correction = 1.0 - ties / (n * n * n - n);
+    if correction <= 0.0 {
+        return Err(StatsError::NoSpread {
+            what: WHAT,
+            group: "all groups together".into(),
+        });
+    }
+    let h = (12.0 * sum / (n * (n + 1.0)) - 3.0 * (n + 1.0)) / correction;
+    let df = groups.len() as f64 - 1.0;
+    Ok(TestResult {
+        statistic: h,
+        df: vec![df],
+        p: chi_squared_sf(h, df),
+    })
+}
+
+/// Brown–Forsythe test of equal variances: ANOVA of |x − group median|
+/// (R: `car::leveneTest(center = median)`).
+pub fn brown_forsythe_variances(groups: &[(&str, &[f64])]) -> Result<TestResult, StatsError> {
+    check_groups("the Brown–Forsythe test", groups, 1)?;
+    let deviations: Vec<Vec<f64>> = groups
+        .iter()
+        .map(|(_, x)| {
+            let mut sorted = x.to_vec();
+            sorted.sort_by(f64::total_cmp);
+            let median = quantile_type7(&sorted, 0.5);
+            x.iter().map(|v| (v - median).abs()).collect()
+        })
+        .collect();
+    let named: Vec<(&str, &[f64])> = groups
+        .iter()
+        .zip(&deviations)
+        .map(|((g, _), d)| (*g, d.as_slice()))
+        .collect();
+    let a = one_way_anova(&named)?;
+    Ok(TestResult {
+        statistic: a.f,
+        df: vec![a.df_between, a.df_within],
+        p: a.p,
+    })
+}
+
+/// Bartlett's test of equal variances (R: `bartlett.test`).
+pub fn bartlett(groups: &[(&str, &[f64])]) -> Result<TestResult, StatsError> {
+    const WHAT: &str = "Bartlett's test";
+    check_groups(WHAT, groups, 2)?;
+    let k = groups.len() as f64;
+    let mut n_total = 0.0;
+    let mut pooled = 0.0;
+    let mut log_sum = 0.0;
+    let mut inverse_sum = 0.0;
+    for (name, x) in groups {
+        let v = variance(x);
+        require_spread(WHAT, name, v)?;
+        let df = x.len() as f64 - 1.0;
+        n_total += x.len() as f64;
+        pooled += df * v;
+        log_sum += df * v.ln();
+        inverse_sum += 1.0 / df;
+    }
+    let df_within = n_total - k;
+    pooled /= df_within;
+    let statistic = (df_within * pooled.ln() - log_sum)
+        / (1.0 + (inverse_sum - 1.0 / df_within) / (3.0 * (k - 1.0)));
+    Ok(TestResult {
+        statistic,
+        df: vec![k - 1.0],
+        p: chi_squared_sf(statistic, k - 1.0),
+    })
+}
