@@ -65,7 +65,7 @@ fn k_group_tests_agree_with_r() {
             let want: f64 = want.parse().unwrap();
             worst = worst.max(rel(got, want));
             assert!(
-                rel(got, want) <= 1e-10,
+                rel(got, want) <= 1e-12,
                 "{set} {}: {what} {got} vs R {want} (rel {:.1e})",
                 row[1],
                 rel(got, want)
