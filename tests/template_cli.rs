@@ -402,3 +402,21 @@ fn invalid_protocol_is_reported_once_and_nothing_is_written() {
     assert!(!stderr.contains("error: error:"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn demo_uses_the_built_in_protocol_whatever_the_working_directory_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("fst-mouse.toml"),
+        "id = \"not a protocol\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("protocols")).unwrap();
+    std::fs::write(dir.path().join("protocols/fst-mouse.toml"), "broken").unwrap();
+    preclin()
+        .current_dir(dir.path())
+        .args(["demo", "--out", "d"])
+        .assert()
+        .success();
+    assert!(dir.path().join("d/study.toml").is_file());
+}

@@ -194,7 +194,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
         }
         Command::Stats(StatsCommand::Describe(args)) => describe(out, &args),
         Command::Demo(args) => {
-            let loaded = protocol::resolve(DEMO_PROTOCOL, Path::new(""))?;
+            let loaded =
+                protocol::builtin(DEMO_PROTOCOL).expect("the demo protocol is built in")?;
             let options = TemplateOptions {
                 n_per_group: None,
                 seed: DEMO_SEED,

@@ -109,6 +109,14 @@ pub fn builtin_protocols() -> Vec<Result<LoadedProtocol, ResolveError>> {
         .collect()
 }
 
+/// The built-in protocol with this id, whatever files the working directory holds.
+pub fn builtin(id: &str) -> Option<Result<LoadedProtocol, ResolveError>> {
+    BUILTIN
+        .iter()
+        .find(|(builtin_id, _)| *builtin_id == id)
+        .map(|(id, text)| load(Origin::BuiltIn, &format!("built-in:{id}"), text.to_string()))
+}
+
 /// A protocol found by `protocol list`, valid or not.
 #[derive(Debug)]
 pub struct Catalogued {
@@ -177,8 +185,8 @@ pub fn resolve(id_or_path: &str, dir: &Path) -> Result<LoadedProtocol, ResolveEr
             }
         }
     }
-    if let Some((id, text)) = BUILTIN.iter().find(|(id, _)| *id == id_or_path) {
-        return load(Origin::BuiltIn, &format!("built-in:{id}"), text.to_string());
+    if let Some(loaded) = builtin(id_or_path) {
+        return loaded;
     }
     let ids: Vec<String> = BUILTIN.iter().map(|(id, _)| id.to_string()).collect();
     let hint = match super::load::closest(id_or_path, &ids) {

@@ -11,8 +11,8 @@ mod validate;
 
 pub use capture::{bin_column, capture_sheets, known_columns, CaptureColumn, CaptureSheet};
 pub use catalog::{
-    builtin_protocols, list_protocols, load_file, resolve, Catalogued, LoadedProtocol, Origin,
-    ResolveError, LOCAL_DIR,
+    builtin, builtin_protocols, list_protocols, load_file, resolve, Catalogued, LoadedProtocol,
+    Origin, ResolveError, LOCAL_DIR,
 };
 pub use diagnostic::{line_col, Diagnostic, ProtocolDiagnostics};
 pub use load::{closest, parse_protocol};
