@@ -42,3 +42,22 @@ pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
         .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
         .collect()
 }
+
+/// Relative difference, or absolute when the reference is 0.
+pub fn rel(a: f64, e: f64) -> f64 {
+    if e == 0.0 {
+        a.abs()
+    } else {
+        ((a - e) / e).abs()
+    }
+}
+
+/// Values of one set and group from the rows of an R fixture laid out `set,group,value`
+/// (header included).
+pub fn fixture_values(data: &[Vec<String>], set: &str, group: &str) -> Vec<f64> {
+    data[1..]
+        .iter()
+        .filter(|r| r[0] == set && r[1] == group)
+        .map(|r| r[2].parse().unwrap())
+        .collect()
+}

@@ -5,15 +5,7 @@ use preclin::stats::{
     bartlett, brown_forsythe_variances, kruskal_wallis, welch_anova, StatsError, TestResult,
 };
 
-use crate::common::{csv_rows, root};
-
-fn rel(a: f64, e: f64) -> f64 {
-    if e == 0.0 {
-        a.abs()
-    } else {
-        ((a - e) / e).abs()
-    }
-}
+use crate::common::{csv_rows, fixture_values, rel, root};
 
 #[test]
 fn k_group_tests_agree_with_r() {
@@ -32,13 +24,7 @@ fn k_group_tests_agree_with_r() {
         }
         let values: Vec<Vec<f64>> = names
             .iter()
-            .map(|g| {
-                data[1..]
-                    .iter()
-                    .filter(|r| &r[0] == set && r[1] == *g)
-                    .map(|r| r[2].parse().unwrap())
-                    .collect()
-            })
+            .map(|g| fixture_values(&data, set, g))
             .collect();
         let groups: Vec<(&str, &[f64])> = names
             .iter()

@@ -4,28 +4,13 @@
 
 use preclin::stats::{mann_whitney, normal_cdf, two_sample_t, TTestKind};
 
-use crate::common::{csv_rows, root};
-
-/// Relative difference, or absolute when the reference is 0.
-fn rel(a: f64, e: f64) -> f64 {
-    if e == 0.0 {
-        a.abs()
-    } else {
-        ((a - e) / e).abs()
-    }
-}
+use crate::common::{csv_rows, fixture_values, rel, root};
 
 #[test]
 fn student_and_welch_agree_with_r() {
     let dir = root().join("tests/fixtures/r");
     let data = csv_rows(&dir.join("ttest-data.csv"));
-    let values = |set: &str, group: &str| -> Vec<f64> {
-        data[1..]
-            .iter()
-            .filter(|r| r[0] == set && r[1] == group)
-            .map(|r| r[2].parse().unwrap())
-            .collect()
-    };
+    let values = |set: &str, group: &str| fixture_values(&data, set, group);
     let expected = csv_rows(&dir.join("ttest-expected.csv"));
     assert_eq!(expected.len(), 13);
     let mut worst = [0f64; 6];
@@ -87,13 +72,7 @@ fn mann_whitney_agrees_with_r_exact_and_approximate() {
             .into_iter()
             .skip(1),
     );
-    let values = |set: &str, group: &str| -> Vec<f64> {
-        data[1..]
-            .iter()
-            .filter(|r| r[0] == set && r[1] == group)
-            .map(|r| r[2].parse().unwrap())
-            .collect()
-    };
+    let values = |set: &str, group: &str| fixture_values(&data, set, group);
     let expected = csv_rows(&dir.join("mannwhitney-expected.csv"));
     assert_eq!(expected.len(), 12);
     let mut exact_sets = 0;
