@@ -10,7 +10,7 @@
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::sum::NeumaierSum;
-use super::{check_finite, StatsError};
+use super::{check_group, StatsError};
 
 /// Summary of one group, as reported in tables and JSON.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,15 +97,7 @@ pub fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
 
 /// Descriptive statistics of one group; `name` appears in error messages.
 pub fn describe(name: &str, x: &[f64]) -> Result<Descriptives, StatsError> {
-    check_finite(name, x)?;
-    if x.is_empty() {
-        return Err(StatsError::TooFewValues {
-            what: "a summary",
-            group: name.to_string(),
-            needed: 1,
-            found: 0,
-        });
-    }
+    check_group("a summary", name, x, 1)?;
     let n = x.len();
     let m = mean(x);
     let sd = variance(x).sqrt();

@@ -10,7 +10,7 @@ use statrs::function::gamma::gamma_ur;
 use super::descriptive::{mean, quantile_type7, variance};
 use super::mannwhitney::average_ranks;
 use super::oneway::one_way_anova;
-use super::{check_finite, StatsError};
+use super::{check_group, StatsError};
 
 /// A test statistic with its degrees of freedom and p value.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,15 +51,7 @@ fn check_groups(
         });
     }
     for (name, x) in groups {
-        check_finite(name, x)?;
-        if x.len() < min_n {
-            return Err(StatsError::TooFewValues {
-                what,
-                group: name.to_string(),
-                needed: min_n,
-                found: x.len(),
-            });
-        }
+        check_group(what, name, x, min_n)?;
     }
     Ok(())
 }

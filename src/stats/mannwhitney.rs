@@ -4,7 +4,7 @@
 //! approximation with tie correction and a continuity correction of ½.
 
 use super::distributions::normal_cdf;
-use super::{check_finite, StatsError};
+use super::{check_group, StatsError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MannWhitney {
@@ -93,15 +93,7 @@ fn exact_u_distribution(m: usize, n: usize) -> Vec<f64> {
 /// Two-sided Mann–Whitney test of group a against group b.
 pub fn mann_whitney(a: (&str, &[f64]), b: (&str, &[f64])) -> Result<MannWhitney, StatsError> {
     for (name, x) in [a, b] {
-        check_finite(name, x)?;
-        if x.is_empty() {
-            return Err(StatsError::TooFewValues {
-                what: "a Mann–Whitney test",
-                group: name.to_string(),
-                needed: 1,
-                found: 0,
-            });
-        }
+        check_group("a Mann–Whitney test", name, x, 1)?;
     }
     let (m, n) = (a.1.len(), b.1.len());
     let all: Vec<f64> = a.1.iter().chain(b.1).copied().collect();

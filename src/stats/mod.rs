@@ -42,13 +42,26 @@ pub enum StatsError {
     NotFinite { group: String, value: f64 },
 }
 
-/// Rejects NaN and infinities with the group's name.
-pub(crate) fn check_finite(group: &str, values: &[f64]) -> Result<(), StatsError> {
-    match values.iter().find(|v| !v.is_finite()) {
-        Some(&value) => Err(StatsError::NotFinite {
+/// Checks one group before a method uses it: every value finite, at least `min_n` values.
+pub(crate) fn check_group(
+    what: &'static str,
+    group: &str,
+    values: &[f64],
+    min_n: usize,
+) -> Result<(), StatsError> {
+    if let Some(&value) = values.iter().find(|v| !v.is_finite()) {
+        return Err(StatsError::NotFinite {
             group: group.to_string(),
             value,
-        }),
-        None => Ok(()),
+        });
     }
+    if values.len() < min_n {
+        return Err(StatsError::TooFewValues {
+            what,
+            group: group.to_string(),
+            needed: min_n,
+            found: values.len(),
+        });
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@ use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
 use super::descriptive::{reference_value, shifted_mean, sum_of_squares};
 use super::sum::NeumaierSum;
-use super::{check_finite, StatsError};
+use super::{check_group, StatsError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OneWayAnova {
@@ -34,15 +34,7 @@ pub fn one_way_anova(groups: &[(&str, &[f64])]) -> Result<OneWayAnova, StatsErro
         });
     }
     for (name, x) in groups {
-        check_finite(name, x)?;
-        if x.is_empty() {
-            return Err(StatsError::TooFewValues {
-                what: "one-way ANOVA",
-                group: name.to_string(),
-                needed: 1,
-                found: 0,
-            });
-        }
+        check_group("one-way ANOVA", name, x, 1)?;
     }
     let all: Vec<f64> = groups.iter().flat_map(|(_, x)| x.iter().copied()).collect();
     let n = all.len();

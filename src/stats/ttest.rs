@@ -5,7 +5,7 @@
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::descriptive::{mean, variance};
-use super::{check_finite, StatsError};
+use super::{check_group, StatsError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TTestKind {
@@ -32,15 +32,7 @@ pub fn two_sample_t(
     kind: TTestKind,
 ) -> Result<TTest, StatsError> {
     for (name, x) in [a, b] {
-        check_finite(name, x)?;
-        if x.len() < 2 {
-            return Err(StatsError::TooFewValues {
-                what: "a t test",
-                group: name.to_string(),
-                needed: 2,
-                found: x.len(),
-            });
-        }
+        check_group("a t test", name, x, 2)?;
     }
     let (na, nb) = (a.1.len() as f64, b.1.len() as f64);
     let (va, vb) = (variance(a.1), variance(b.1));
