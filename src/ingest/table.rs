@@ -239,16 +239,6 @@ impl DataTable {
         })
     }
 
-    /// The text of a column, row by row (missing trailing cells are empty).
-    pub fn text_column(&self, column: &str) -> Result<Vec<String>, IngestError> {
-        let i = self.column_index(column)?;
-        Ok(self
-            .rows
-            .iter()
-            .map(|(_, cells)| cells.get(i).cloned().unwrap_or_default())
-            .collect())
-    }
-
     /// A column parsed as numbers. Blank cells are skipped (their rows are listed);
     /// anything else that is not a number is an error naming file, row and column.
     pub fn numeric_column(&self, column: &str) -> Result<NumericColumn, IngestError> {

@@ -23,11 +23,6 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-
     pub fn at(mut self, span: Option<Range<usize>>) -> Self {
         self.span = span;
         self
@@ -40,22 +35,6 @@ pub struct ProtocolDiagnostics {
     pub file: String,
     pub source: String,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-impl ProtocolDiagnostics {
-    /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.source, offset)
-    }
-}
-
-pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = source[line_start..offset].chars().count() + 1;
-    (line, col)
 }
 
 impl fmt::Display for ProtocolDiagnostics {

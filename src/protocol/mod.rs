@@ -14,7 +14,7 @@ pub use catalog::{
     builtin, builtin_protocols, list_protocols, load_file, resolve, Catalogued, LoadedProtocol,
     Origin, ResolveError, LOCAL_DIR,
 };
-pub use diagnostic::{line_col, Diagnostic, ProtocolDiagnostics};
+pub use diagnostic::{Diagnostic, ProtocolDiagnostics};
 pub use load::{closest, parse_protocol};
 pub use schema::*;
 pub use summary::{
