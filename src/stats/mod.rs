@@ -4,19 +4,26 @@
 
 mod descriptive;
 mod distributions;
+mod dunnett;
 mod kgroups;
 mod mannwhitney;
 mod oneway;
+mod quadrature;
+mod studentized_range;
 mod sum;
 mod ttest;
 
 pub use descriptive::{describe, mean, quantile_type7, variance, Descriptives};
-pub use distributions::{normal_cdf, normal_sf};
+pub use distributions::{normal_cdf, normal_quantile, normal_sf};
+pub use dunnett::{dunnett_cdf, dunnett_lambdas, dunnett_quantile, dunnett_sf};
 pub use kgroups::{
     bartlett, brown_forsythe_variances, chi_squared_sf, kruskal_wallis, welch_anova, TestResult,
 };
 pub use mannwhitney::{average_ranks, mann_whitney, MannWhitney};
 pub use oneway::{one_way_anova, OneWayAnova};
+pub use studentized_range::{
+    studentized_range_cdf, studentized_range_quantile, studentized_range_sf,
+};
 pub use sum::NeumaierSum;
 pub use ttest::{two_sample_t, TTest, TTestKind};
 
