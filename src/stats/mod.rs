@@ -2,24 +2,33 @@
 //! No files, no data frames. Every method cites its source and is tested against
 //! published reference values (NIST StRD).
 
+mod adjust;
 mod descriptive;
 mod distributions;
 mod dunnett;
+mod effect;
 mod kgroups;
 mod mannwhitney;
+mod normality;
 mod oneway;
 mod quadrature;
 mod studentized_range;
 mod sum;
 mod ttest;
 
+pub use adjust::{adjust_p, Adjustment};
 pub use descriptive::{describe, mean, quantile_type7, variance, Descriptives};
 pub use distributions::{normal_cdf, normal_quantile, normal_sf};
 pub use dunnett::{dunnett_cdf, dunnett_lambdas, dunnett_quantile, dunnett_sf};
+pub use effect::{
+    eta_squared, hedges_correction, noncentral_t_cdf, noncentrality_interval, omega_squared,
+    standardised_difference, StandardisedDifference,
+};
 pub use kgroups::{
     bartlett, brown_forsythe_variances, chi_squared_sf, kruskal_wallis, welch_anova, TestResult,
 };
 pub use mannwhitney::{average_ranks, mann_whitney, MannWhitney};
+pub use normality::{dagostino_pearson, shapiro_wilk};
 pub use oneway::{one_way_anova, OneWayAnova};
 pub use studentized_range::{
     studentized_range_cdf, studentized_range_quantile, studentized_range_sf,
@@ -35,6 +44,13 @@ pub enum StatsError {
         what: &'static str,
         group: String,
         needed: usize,
+        found: usize,
+    },
+    #[error("{what} accepts at most {limit} values, but {group} has {found}")]
+    TooManyValues {
+        what: &'static str,
+        group: String,
+        limit: usize,
         found: usize,
     },
     #[error("{what} needs at least {needed} groups, found {found}")]
