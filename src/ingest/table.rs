@@ -280,6 +280,8 @@ impl DataTable {
 pub struct GroupedValues {
     /// (label, values) in order of first appearance.
     pub groups: Vec<(String, Vec<f64>)>,
+    /// Spreadsheet row of each value, parallel to `groups`.
+    pub rows: Vec<Vec<usize>>,
     /// Spreadsheet rows whose value cell was blank (skipped).
     pub blank_rows: Vec<usize>,
 }
@@ -296,18 +298,21 @@ pub fn grouped_values(
     let Some(group) = group else {
         return Ok(GroupedValues {
             groups: vec![(value.to_string(), numbers.values)],
+            rows: vec![numbers.rows],
             blank_rows,
         });
     };
     let gi = table.column_index(group)?;
-    let labels: std::collections::BTreeMap<usize, &str> = table
-        .rows
-        .iter()
-        .map(|(row, cells)| (*row, cells.get(gi).map(String::as_str).unwrap_or("")))
-        .collect();
     let mut groups: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    // Both lists are in sheet order, so one forward walk pairs each value with its label.
+    let mut cursor = table.rows.iter();
     for (v, row) in numbers.values.iter().zip(&numbers.rows) {
-        let label = labels.get(row).copied().unwrap_or("");
+        let label = cursor
+            .find(|(r, _)| r == row)
+            .and_then(|(_, cells)| cells.get(gi))
+            .map(String::as_str)
+            .unwrap_or("");
         if label.is_empty() {
             return Err(IngestError::BlankCell {
                 path: table.path.clone(),
@@ -316,12 +321,22 @@ pub fn grouped_values(
                 hint: "every value needs its group; fill in the group or clear the value".into(),
             });
         }
-        match groups.iter_mut().find(|(g, _)| g == label) {
-            Some((_, values)) => values.push(*v),
-            None => groups.push((label.to_string(), vec![*v])),
+        match groups.iter().position(|(g, _)| g == label) {
+            Some(i) => {
+                groups[i].1.push(*v);
+                rows[i].push(*row);
+            }
+            None => {
+                groups.push((label.to_string(), vec![*v]));
+                rows.push(vec![*row]);
+            }
         }
     }
-    Ok(GroupedValues { groups, blank_rows })
+    Ok(GroupedValues {
+        groups,
+        rows,
+        blank_rows,
+    })
 }
 
 /// Parses a finite number; with `decimal_comma`, `12,5` is 12.5.

@@ -198,3 +198,41 @@ pub fn bartlett(groups: &[(&str, &[f64])]) -> Result<TestResult, StatsError> {
         p: chi_squared_sf(statistic, k - 1.0),
     })
 }
+
+/// Brown–Forsythe test of equal means under unequal variances (Brown & Forsythe 1974,
+/// *Technometrics* 16:129–132): F* = Σnᵢ(x̄ᵢ − x̄)² / Σ(1 − nᵢ/N)sᵢ², referred to F with
+/// k − 1 and Satterthwaite's f = 1/Σ(cᵢ²/(nᵢ − 1)) degrees of freedom,
+/// cᵢ = (1 − nᵢ/N)sᵢ² / Σⱼ(1 − nⱼ/N)sⱼ².
+pub fn brown_forsythe_means(groups: &[(&str, &[f64])]) -> Result<TestResult, StatsError> {
+    const WHAT: &str = "the Brown–Forsythe ANOVA";
+    check_groups(WHAT, groups, 2)?;
+    let k = groups.len() as f64;
+    let all: Vec<f64> = groups.iter().flat_map(|(_, x)| x.iter().copied()).collect();
+    let total = all.len() as f64;
+    let grand = mean(&all);
+    let mut numerator = 0.0;
+    let mut terms = Vec::with_capacity(groups.len());
+    for (_, x) in groups {
+        let n = x.len() as f64;
+        numerator += n * (mean(x) - grand).powi(2);
+        terms.push(((1.0 - n / total) * variance(x), n));
+    }
+    let denominator: f64 = terms.iter().map(|(t, _)| t).sum();
+    if denominator <= 0.0 {
+        return Err(StatsError::NoSpread {
+            what: WHAT,
+            group: "every group".into(),
+        });
+    }
+    let inverse_df: f64 = terms
+        .iter()
+        .map(|(t, n)| (t / denominator).powi(2) / (n - 1.0))
+        .sum();
+    let df2 = 1.0 / inverse_df;
+    let f = numerator / denominator;
+    Ok(TestResult {
+        statistic: f,
+        df: vec![k - 1.0, df2],
+        p: f_sf(f, k - 1.0, df2),
+    })
+}

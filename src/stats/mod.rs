@@ -11,6 +11,8 @@ mod kgroups;
 mod mannwhitney;
 mod normality;
 mod oneway;
+mod outliers;
+mod posthoc;
 mod quadrature;
 mod studentized_range;
 mod sum;
@@ -25,11 +27,14 @@ pub use effect::{
     standardised_difference, StandardisedDifference,
 };
 pub use kgroups::{
-    bartlett, brown_forsythe_variances, chi_squared_sf, kruskal_wallis, welch_anova, TestResult,
+    bartlett, brown_forsythe_means, brown_forsythe_variances, chi_squared_sf, kruskal_wallis,
+    welch_anova, TestResult,
 };
 pub use mannwhitney::{average_ranks, mann_whitney, MannWhitney};
 pub use normality::{dagostino_pearson, shapiro_wilk};
 pub use oneway::{one_way_anova, OneWayAnova};
+pub use outliers::{grubbs, grubbs_outliers, iqr_outliers, Outlier};
+pub use posthoc::{posthoc, PairComparison, Posthoc, PosthocMethod};
 pub use studentized_range::{
     studentized_range_cdf, studentized_range_quantile, studentized_range_sf,
 };
@@ -61,6 +66,8 @@ pub enum StatsError {
     },
     #[error("{what} needs values that vary, but all values of {group} are equal")]
     NoSpread { what: &'static str, group: String },
+    #[error("{what} compares groups with a control group; name it with --control")]
+    NoControl { what: &'static str },
     #[error("{group} contains a value that is not a finite number ({value})")]
     NotFinite { group: String, value: f64 },
 }
