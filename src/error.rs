@@ -21,6 +21,15 @@ pub enum Error {
     Ingest(#[from] IngestError),
     #[error(transparent)]
     Stats(#[from] StatsError),
+    #[error("{path}: column {column} has no group {level:?}\nhelp: the groups are {}", known.join(", "))]
+    UnknownGroup {
+        path: String,
+        column: String,
+        level: String,
+        known: Vec<String>,
+    },
+    #[error("--alpha must lie between 0 and 1 (exclusive), not {0}")]
+    Alpha(f64),
     #[error("{invalid} of {total} protocol files are invalid")]
     InvalidProtocols { invalid: usize, total: usize },
 }

@@ -12,6 +12,8 @@ use crate::study::{plan_study, study_files, write_study, StudyPlan, TemplateOpti
 use crate::Error;
 use crate::{ingest, report, stats};
 
+mod stats_cli;
+
 /// Protocols, randomised blinded data capture and analysis for preclinical pharmacology.
 #[derive(Debug, Parser)]
 #[command(
@@ -74,6 +76,124 @@ pub enum StatsCommand {
         after_help = "Example:\n  preclin stats describe results.csv --value immobility_s --group group --json"
     )]
     Describe(DescribeArgs),
+    /// Compare groups: assumption checks, omnibus test, effect sizes, post hoc comparisons.
+    #[command(
+        after_help = "Examples:\n  preclin stats compare scores.csv --value immobility_s --group group --control VEH\n  preclin stats compare scores.csv --value immobility_s --group group --test kruskal --json"
+    )]
+    Compare(CompareArgs),
+    /// Shapiro–Wilk and D'Agostino–Pearson tests per group, and equal-variance tests.
+    #[command(
+        after_help = "Example:\n  preclin stats normality scores.csv --value immobility_s --group group"
+    )]
+    Normality(DescribeArgs),
+    /// Flag possible outliers per group (Grubbs or the IQR rule); nothing is removed.
+    #[command(
+        after_help = "Example:\n  preclin stats outliers scores.csv --value immobility_s --group group --method iqr"
+    )]
+    Outliers(OutlierArgs),
+}
+
+/// The data and columns every `stats` command reads.
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// CSV (comma- or semicolon-separated) or .xlsx file with a header row.
+    pub data: PathBuf,
+    /// Column holding the values.
+    #[arg(long)]
+    pub value: String,
+    /// Column holding the group labels.
+    #[arg(long)]
+    pub group: String,
+    /// Worksheet of an .xlsx file (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The control group for many-to-one comparisons (Dunnett, or Dunn/Šídák/… vs control).
+    #[arg(long)]
+    pub control: Option<String>,
+    /// The omnibus test; `auto` chooses from the normality and equal-variance checks.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub test: TestArg,
+    /// The post hoc method (default: the one that goes with the test).
+    #[arg(long, value_enum)]
+    pub posthoc: Option<PosthocArg>,
+    /// How Dunn's p values are adjusted.
+    #[arg(long, value_enum, default_value = "bonferroni")]
+    pub dunn_adjust: DunnAdjustArg,
+    /// Significance level for the checks, the auto choice and the confidence intervals.
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TestArg {
+    Auto,
+    Anova,
+    WelchAnova,
+    BrownForsythe,
+    Kruskal,
+    T,
+    WelchT,
+    MannWhitney,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PosthocArg {
+    Tukey,
+    Dunnett,
+    GamesHowell,
+    Sidak,
+    HolmSidak,
+    Bonferroni,
+    Holm,
+    Bh,
+    Lsd,
+    Dunn,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DunnAdjustArg {
+    Bonferroni,
+    Holm,
+}
+
+#[derive(Debug, Args)]
+pub struct OutlierArgs {
+    /// CSV (comma- or semicolon-separated) or .xlsx file with a header row.
+    pub data: PathBuf,
+    /// Column holding the values.
+    #[arg(long)]
+    pub value: String,
+    /// Column holding the group labels (default: all values form one group).
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Worksheet of an .xlsx file (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Grubbs' test (two-sided, repeated while significant) or Tukey's 1.5/3 × IQR fences.
+    #[arg(long, value_enum, default_value = "grubbs")]
+    pub method: OutlierMethod,
+    /// Significance level of Grubbs' test.
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OutlierMethod {
+    Grubbs,
+    Iqr,
 }
 
 #[derive(Debug, Args)]
@@ -193,6 +313,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
             Ok(())
         }
         Command::Stats(StatsCommand::Describe(args)) => describe(out, &args),
+        Command::Stats(StatsCommand::Compare(args)) => stats_cli::compare(out, &args),
+        Command::Stats(StatsCommand::Normality(args)) => stats_cli::normality(out, &args),
+        Command::Stats(StatsCommand::Outliers(args)) => stats_cli::outliers(out, &args),
         Command::Demo(args) => {
             let loaded =
                 protocol::builtin(DEMO_PROTOCOL).expect("the demo protocol is built in")?;

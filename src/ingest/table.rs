@@ -7,15 +7,73 @@ use calamine::{open_workbook, Data, Reader, Xlsx};
 
 use crate::protocol::closest;
 
-/// A data file read as text cells, with spreadsheet row numbers.
+/// A data file read as text cells, with spreadsheet row numbers. The cells live in one
+/// text buffer (a million-row file costs little more memory than its size).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataTable {
     pub path: PathBuf,
     pub headers: Vec<String>,
-    /// (spreadsheet row number, cells); the header is row 1.
-    pub rows: Vec<(usize, Vec<String>)>,
     /// Decimal comma: `1,5` means 1.5 (semicolon-separated files).
     pub decimal_comma: bool,
+    /// Spreadsheet row number of each data row; the header is row 1.
+    row_numbers: Vec<usize>,
+    /// Trimmed cell text, row after row, `headers.len()` cells per row.
+    text: String,
+    spans: Vec<(u32, u32)>,
+}
+
+/// Collects rows into a [`DataTable`]'s buffer.
+struct TableBuilder {
+    width: usize,
+    row_numbers: Vec<usize>,
+    text: String,
+    spans: Vec<(u32, u32)>,
+}
+
+impl TableBuilder {
+    fn new(width: usize) -> Self {
+        TableBuilder {
+            width,
+            row_numbers: Vec::new(),
+            text: String::new(),
+            spans: Vec::new(),
+        }
+    }
+
+    /// Adds a row (cells beyond the header's width are dropped, missing ones are blank);
+    /// rows with every cell blank are skipped.
+    fn push<'a>(&mut self, row: usize, cells: impl Iterator<Item = &'a str>) {
+        let mark = (self.text.len(), self.spans.len());
+        let mut any = false;
+        for cell in cells.take(self.width) {
+            let cell = cell.trim();
+            any |= !cell.is_empty();
+            let start = self.text.len() as u32;
+            self.text.push_str(cell);
+            self.spans.push((start, self.text.len() as u32));
+        }
+        if !any {
+            self.text.truncate(mark.0);
+            self.spans.truncate(mark.1);
+            return;
+        }
+        let end = self.text.len() as u32;
+        while self.spans.len() < mark.1 + self.width {
+            self.spans.push((end, end));
+        }
+        self.row_numbers.push(row);
+    }
+
+    fn finish(self, path: &Path, headers: Vec<String>, decimal_comma: bool) -> DataTable {
+        DataTable {
+            path: path.to_path_buf(),
+            headers,
+            decimal_comma,
+            row_numbers: self.row_numbers,
+            text: self.text,
+            spans: self.spans,
+        }
+    }
 }
 
 /// Numbers of one column with the row each came from; blank cells are skipped.
@@ -83,7 +141,7 @@ pub fn read_table(path: &Path, sheet: Option<&str>) -> Result<DataTable, IngestE
     } else {
         read_csv(path)?
     };
-    if table.rows.is_empty() {
+    if table.row_numbers.is_empty() {
         return Err(IngestError::Empty {
             path: path.to_path_buf(),
         });
@@ -106,8 +164,7 @@ fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let headers: Vec<String> = match records.next() {
+    let headers: Vec<String> = match reader.records().next() {
         Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
         Some(Err(e)) => return Err(csv_error(path, &e)),
         None => {
@@ -116,34 +173,35 @@ fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
             })
         }
     };
-    let mut rows = Vec::new();
-    for record in records {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        let row = record.position().map_or(0, |p| p.line() as usize);
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
-        if cells.iter().all(String::is_empty) {
-            continue;
+    let mut builder = TableBuilder::new(headers.len());
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(path, &e)),
         }
-        if cells.len() > headers.len() && cells[headers.len()..].iter().any(|c| !c.is_empty()) {
+        let row = record.position().map_or(0, |p| p.line() as usize);
+        if record.len() > headers.len()
+            && record
+                .iter()
+                .skip(headers.len())
+                .any(|c| !c.trim().is_empty())
+        {
             // Usually a decimal comma in a comma-separated file: 150,2 splits into two cells.
             return Err(IngestError::Csv {
                 path: path.to_path_buf(),
                 row,
                 message: format!(
                     "{} cells but the header has {} columns\nhelp: a decimal comma in a comma-separated file splits a number in two; write 150.2, or separate the columns with semicolons",
-                    cells.len(),
+                    record.len(),
                     headers.len()
                 ),
             });
         }
-        rows.push((row, cells));
+        builder.push(row, record.iter());
     }
-    Ok(DataTable {
-        path: path.to_path_buf(),
-        headers,
-        rows,
-        decimal_comma: semicolon,
-    })
+    Ok(builder.finish(path, headers, semicolon))
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> IngestError {
@@ -190,21 +248,13 @@ fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<DataTable, IngestError>
             })
         }
     };
-    let mut rows = Vec::new();
+    let mut builder = TableBuilder::new(headers.len());
     for (i, r) in rows_iter {
-        let cells: Vec<String> = r.iter().map(|c| cell_text(c).trim().to_string()).collect();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
+        let cells: Vec<String> = r.iter().map(cell_text).collect();
         // Spreadsheet rows are 1-based; the header sits in the range's first row.
-        rows.push((first_row + i + 1, cells));
+        builder.push(first_row + i + 1, cells.iter().map(String::as_str));
     }
-    Ok(DataTable {
-        path: path.to_path_buf(),
-        headers,
-        rows,
-        decimal_comma: false,
-    })
+    Ok(builder.finish(path, headers, false))
 }
 
 fn cell_text(c: &Data) -> String {
@@ -220,6 +270,22 @@ fn cell_text(c: &Data) -> String {
 }
 
 impl DataTable {
+    /// Number of data rows (blank rows are not kept).
+    pub fn row_count(&self) -> usize {
+        self.row_numbers.len()
+    }
+
+    /// Spreadsheet row number of data row `i`.
+    pub fn row_number(&self, i: usize) -> usize {
+        self.row_numbers[i]
+    }
+
+    /// The trimmed text of data row `i`, column `column` ("" when blank or missing).
+    pub fn cell(&self, i: usize, column: usize) -> &str {
+        let (start, end) = self.spans[i * self.headers.len() + column];
+        &self.text[start as usize..end as usize]
+    }
+
     /// Index of a column by header, with a suggestion when it is misspelled.
     pub fn column_index(&self, column: &str) -> Result<usize, IngestError> {
         if let Some(i) = self.headers.iter().position(|h| h == column) {
@@ -249,21 +315,21 @@ impl DataTable {
             rows: Vec::new(),
             blank_rows: Vec::new(),
         };
-        for (row, cells) in &self.rows {
-            let cell = cells.get(i).map(String::as_str).unwrap_or("");
+        for r in 0..self.row_count() {
+            let (row, cell) = (self.row_number(r), self.cell(r, i));
             if cell.is_empty() {
-                out.blank_rows.push(*row);
+                out.blank_rows.push(row);
                 continue;
             }
             match parse_number(cell, self.decimal_comma) {
                 Some(v) => {
                     out.values.push(v);
-                    out.rows.push(*row);
+                    out.rows.push(row);
                 }
                 None => {
                     return Err(IngestError::NotNumeric {
                         path: self.path.clone(),
-                        row: *row,
+                        row,
                         column: column.to_string(),
                         value: cell.to_string(),
                         hint: number_hint(cell, self.decimal_comma),
@@ -306,13 +372,12 @@ pub fn grouped_values(
     let mut groups: Vec<(String, Vec<f64>)> = Vec::new();
     let mut rows: Vec<Vec<usize>> = Vec::new();
     // Both lists are in sheet order, so one forward walk pairs each value with its label.
-    let mut cursor = table.rows.iter();
+    let mut cursor = 0;
     for (v, row) in numbers.values.iter().zip(&numbers.rows) {
-        let label = cursor
-            .find(|(r, _)| r == row)
-            .and_then(|(_, cells)| cells.get(gi))
-            .map(String::as_str)
-            .unwrap_or("");
+        while table.row_number(cursor) != *row {
+            cursor += 1;
+        }
+        let label = table.cell(cursor, gi);
         if label.is_empty() {
             return Err(IngestError::BlankCell {
                 path: table.path.clone(),

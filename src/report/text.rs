@@ -53,11 +53,22 @@ pub fn describe_table(value: &str, groups: &[(String, Descriptives)]) -> String 
             f(d.max),
         ]);
     }
-    let widths: Vec<usize> = (0..header.len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+    format!("{value}\n{}", table(&rows))
+}
+
+/// Rows aligned in columns: the first left-aligned, the others right-aligned.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
-    let mut out = format!("{value}\n");
-    for r in &rows {
+    let mut out = String::new();
+    for r in rows {
         let line: Vec<String> = r
             .iter()
             .enumerate()

@@ -3,6 +3,7 @@
 //! published reference values (NIST StRD).
 
 mod adjust;
+mod compare;
 mod descriptive;
 mod distributions;
 mod dunnett;
@@ -12,6 +13,7 @@ mod mannwhitney;
 mod normality;
 mod oneway;
 mod outliers;
+mod parallel;
 mod posthoc;
 mod quadrature;
 mod studentized_range;
@@ -19,6 +21,10 @@ mod sum;
 mod ttest;
 
 pub use adjust::{adjust_p, Adjustment};
+pub use compare::{
+    check_assumptions, compare, Assumptions, CompareOptions, Comparison, Difference, EffectSize,
+    Omnibus, OmnibusTest,
+};
 pub use descriptive::{describe, mean, quantile_type7, variance, Descriptives};
 pub use distributions::{normal_cdf, normal_quantile, normal_sf};
 pub use dunnett::{dunnett_cdf, dunnett_lambdas, dunnett_quantile, dunnett_sf};
@@ -66,6 +72,12 @@ pub enum StatsError {
     },
     #[error("{what} needs values that vary, but all values of {group} are equal")]
     NoSpread { what: &'static str, group: String },
+    #[error("{what} needs {needed} groups, found {found}")]
+    WrongGroupCount {
+        what: &'static str,
+        needed: &'static str,
+        found: usize,
+    },
     #[error("{what} compares groups with a control group; name it with --control")]
     NoControl { what: &'static str },
     #[error("{group} contains a value that is not a finite number ({value})")]

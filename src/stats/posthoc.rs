@@ -26,6 +26,7 @@ use super::distributions::normal_sf;
 use super::dunnett::{dunnett_lambdas, dunnett_quantile, dunnett_sf};
 use super::mannwhitney::average_ranks;
 use super::oneway::one_way_anova;
+use super::parallel::parallel_map;
 use super::studentized_range::{studentized_range_quantile, studentized_range_sf};
 use super::{check_group, StatsError};
 
@@ -192,6 +193,7 @@ pub fn posthoc(
         }
         PosthocMethod::GamesHowell => {
             statistic_name = "q";
+            let mut base = Vec::with_capacity(pairs.len());
             for &(a, b) in &pairs {
                 let (va, vb) = (variance(groups[a].1), variance(groups[b].1));
                 let (sa, sb) = (va / sizes[a], vb / sizes[b]);
@@ -201,23 +203,32 @@ pub fn posthoc(
                         group: format!("{} and {}", name(a), name(b)),
                     });
                 }
-                let se = (sa + sb).sqrt();
                 let df =
                     (sa + sb).powi(2) / (sa * sa / (sizes[a] - 1.0) + sb * sb / (sizes[b] - 1.0));
+                base.push((a, b, (sa + sb).sqrt(), df));
+            }
+            // Each pair has its own df, hence its own p value and quantile.
+            let tails = parallel_map(&base, |&(a, b, se, df)| {
+                let q = ((means[a] - means[b]) / se).abs() * std::f64::consts::SQRT_2;
+                (
+                    studentized_range_sf(q, k, df),
+                    studentized_range_quantile(level, k, df),
+                )
+            });
+            for (&(a, b, se, df), (p_adj, quantile)) in base.iter().zip(tails) {
                 let diff = means[a] - means[b];
                 let t = diff / se;
-                let q = t.abs() * std::f64::consts::SQRT_2;
-                let half = studentized_range_quantile(level, k, df) / std::f64::consts::SQRT_2 * se;
+                let half = quantile / std::f64::consts::SQRT_2 * se;
                 comparisons.push(PairComparison {
                     a: name(a),
                     b: name(b),
                     diff,
                     se,
                     ci: Some((diff - half, diff + half)),
-                    statistic: q,
+                    statistic: t.abs() * std::f64::consts::SQRT_2,
                     df,
                     p: two_sided_t(t, df),
-                    p_adj: studentized_range_sf(q, k, df),
+                    p_adj,
                 });
             }
         }
@@ -238,38 +249,49 @@ pub fn posthoc(
                     .collect();
                 dunnett_lambdas(groups[c].1.len(), &treated)
             });
-            // Half-width multiplier of the simultaneous interval, where there is one.
-            let critical = match method {
-                PosthocMethod::Tukey => {
-                    Some(studentized_range_quantile(level, k, df) / std::f64::consts::SQRT_2)
+            // The simultaneous interval's multiplier and the adjusted p values of Tukey and
+            // Dunnett are integrals; they are evaluated side by side.
+            let stats: Vec<(usize, usize, f64, f64)> = pairs
+                .iter()
+                .map(|&(a, b)| {
+                    let se = (mse * (1.0 / sizes[a] + 1.0 / sizes[b])).sqrt();
+                    (a, b, se, (means[a] - means[b]) / se)
+                })
+                .collect();
+            let mut jobs: Vec<Option<f64>> = vec![None];
+            jobs.extend(stats.iter().map(|s| Some(s.3)));
+            let results = parallel_map(&jobs, |job| match (job, method) {
+                (None, PosthocMethod::Tukey) => {
+                    studentized_range_quantile(level, k, df) / std::f64::consts::SQRT_2
                 }
-                PosthocMethod::Dunnett => lambdas.as_ref().map(|l| dunnett_quantile(level, l, df)),
-                PosthocMethod::Lsd => Some(t_quantile(1.0 - alpha / 2.0, df)),
-                PosthocMethod::Bonferroni => Some(t_quantile(1.0 - alpha / (2.0 * m), df)),
-                PosthocMethod::Sidak => {
+                (None, PosthocMethod::Dunnett) => lambdas
+                    .as_ref()
+                    .map_or(f64::NAN, |l| dunnett_quantile(level, l, df)),
+                (None, PosthocMethod::Lsd) => t_quantile(1.0 - alpha / 2.0, df),
+                (None, PosthocMethod::Bonferroni) => t_quantile(1.0 - alpha / (2.0 * m), df),
+                (None, PosthocMethod::Sidak) => {
                     let per = -((1.0 - alpha).ln() / m).exp_m1();
-                    Some(t_quantile(1.0 - per / 2.0, df))
+                    t_quantile(1.0 - per / 2.0, df)
                 }
-                _ => None,
-            };
-            for &(a, b) in &pairs {
-                let se = (mse * (1.0 / sizes[a] + 1.0 / sizes[b])).sqrt();
+                (None, _) => f64::NAN,
+                (Some(t), PosthocMethod::Tukey) => {
+                    studentized_range_sf(t.abs() * std::f64::consts::SQRT_2, k, df)
+                }
+                (Some(t), PosthocMethod::Dunnett) => lambdas
+                    .as_ref()
+                    .map_or(f64::NAN, |l| dunnett_sf(t.abs(), l, df)),
+                (Some(t), _) => two_sided_t(*t, df),
+            });
+            let critical = Some(results[0]).filter(|c| !c.is_nan());
+            if method == PosthocMethod::Tukey {
+                statistic_name = "q";
+            }
+            for (&(a, b, se, t), &p_adj) in stats.iter().zip(&results[1..]) {
                 let diff = means[a] - means[b];
-                let t = diff / se;
-                let p = two_sided_t(t, df);
-                let (statistic, p_adj) = match method {
-                    PosthocMethod::Tukey => {
-                        let q = t.abs() * std::f64::consts::SQRT_2;
-                        statistic_name = "q";
-                        (q, studentized_range_sf(q, k, df))
-                    }
-                    PosthocMethod::Dunnett => (
-                        t,
-                        lambdas
-                            .as_ref()
-                            .map_or(f64::NAN, |l| dunnett_sf(t.abs(), l, df)),
-                    ),
-                    _ => (t, p),
+                let statistic = if method == PosthocMethod::Tukey {
+                    t.abs() * std::f64::consts::SQRT_2
+                } else {
+                    t
                 };
                 comparisons.push(PairComparison {
                     a: name(a),
@@ -279,7 +301,7 @@ pub fn posthoc(
                     ci: critical.map(|c| (diff - c * se, diff + c * se)),
                     statistic,
                     df,
-                    p,
+                    p: two_sided_t(t, df),
                     p_adj,
                 });
             }

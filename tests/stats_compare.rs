@@ -1,0 +1,217 @@
+//! Group comparisons against R on the datasets of tests/fixtures/r/compare-data.csv
+//! (values printed by compare.R into compare-expected.csv): one-way, Welch and
+//! Brown–Forsythe ANOVA, Kruskal–Wallis, Levene–median, Bartlett, Shapiro–Wilk, Tukey,
+//! Dunnett, pooled pairwise t with every adjustment, Games–Howell, Dunn, Cohen's d and
+//! Hedges' g.
+//!
+//! Tolerances are relative, 1e-9 unless a method states otherwise below:
+//! - Dunnett: R's `multcomp` integrates the multivariate t by randomised quasi-Monte Carlo
+//!   to an absolute error of about 1e-9 (see compare.R), so adjusted p values and interval
+//!   limits are compared to that absolute error; preclin's own integral is checked to 1e-10
+//!   against high-precision values in `stats_distributions.rs`.
+//! - Tukey and Games–Howell: R's `ptukey` is accurate to about 1e-9 relative in the body of
+//!   the distribution and not at all in the far tail (it returns 1 − cdf), so adjusted
+//!   p values are compared to 1e-9 absolute; quantiles from `qtukey`, which R documents as
+//!   accurate to about 4 decimals, enter R's intervals, so those are compared to 1e-4
+//!   relative of the half-width. preclin's studentized range is checked to 1e-10 against
+//!   high-precision values elsewhere.
+
+use std::collections::BTreeMap;
+
+use preclin::stats::{
+    bartlett, brown_forsythe_means, brown_forsythe_variances, eta_squared, kruskal_wallis,
+    omega_squared, one_way_anova, posthoc, shapiro_wilk, standardised_difference, welch_anova,
+    Adjustment, PosthocMethod,
+};
+
+use crate::common::{csv_rows, fixture_values, root};
+
+struct Check {
+    /// Largest relative and absolute error per method and field.
+    worst: BTreeMap<String, (f64, f64)>,
+    failures: Vec<String>,
+    count: usize,
+}
+
+impl Check {
+    fn new() -> Self {
+        Check {
+            worst: BTreeMap::new(),
+            failures: Vec::new(),
+            count: 0,
+        }
+    }
+
+    /// Passes when `got` is within `rel_tol` of `expected` relatively or `abs_tol` absolutely.
+    fn value(&mut self, key: &str, got: f64, expected: f64, rel_tol: f64, abs_tol: f64) {
+        self.count += 1;
+        let abs_err = (got - expected).abs();
+        let rel_err = if expected == 0.0 {
+            abs_err
+        } else {
+            abs_err / expected.abs()
+        };
+        let method = key.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        let e = self.worst.entry(method).or_insert((0.0, 0.0));
+        *e = (e.0.max(rel_err), e.1.max(abs_err));
+        if !(rel_err <= rel_tol || abs_err <= abs_tol) || got.is_nan() {
+            self.failures
+                .push(format!("{key}: got {got:e}, R {expected:e} (rel {rel_err:.1e})"));
+        }
+    }
+}
+
+type Groups = Vec<(String, Vec<f64>)>;
+
+fn sets() -> (Vec<String>, BTreeMap<String, Groups>) {
+    let data = csv_rows(&root().join("tests/fixtures/r/compare-data.csv"));
+    let mut order = Vec::new();
+    let mut sets: BTreeMap<String, Groups> = BTreeMap::new();
+    for r in &data[1..] {
+        let groups = sets.entry(r[0].clone()).or_default();
+        if groups.is_empty() {
+            order.push(r[0].clone());
+        }
+        if !groups.iter().any(|(g, _)| g == &r[1]) {
+            let values = fixture_values(&data, &r[0], &r[1]);
+            groups.push((r[1].clone(), values));
+        }
+    }
+    (order, sets)
+}
+
+fn method_of(name: &str) -> (PosthocMethod, Option<usize>, Adjustment) {
+    match name {
+        "tukey" => (PosthocMethod::Tukey, None, Adjustment::None),
+        "dunnett" => (PosthocMethod::Dunnett, Some(0), Adjustment::None),
+        "games-howell" => (PosthocMethod::GamesHowell, None, Adjustment::None),
+        "dunn" => (PosthocMethod::Dunn, None, Adjustment::Bonferroni),
+        "dunn-control" => (PosthocMethod::Dunn, Some(0), Adjustment::Bonferroni),
+        _ => (PosthocMethod::Lsd, None, Adjustment::None),
+    }
+}
+
+#[test]
+fn group_comparisons_agree_with_r() {
+    let (order, sets) = sets();
+    assert!(order.len() >= 25, "{} datasets", order.len());
+    let expected = csv_rows(&root().join("tests/fixtures/r/compare-expected.csv"));
+    assert_eq!(expected[0], ["set", "method", "a", "b", "field", "value"]);
+    let mut check = Check::new();
+    for row in &expected[1..] {
+        let (set, method, a, b, field) = (&row[0], &row[1], &row[2], &row[3], &row[4]);
+        let want: f64 = row[5].parse().unwrap();
+        let groups = &sets[set];
+        let named: Vec<(&str, &[f64])> =
+            groups.iter().map(|(g, x)| (g.as_str(), x.as_slice())).collect();
+        let key = format!("{method} {field} [{set} {a} {b}]");
+        let tol = 1e-9;
+        match method.as_str() {
+            "anova" => {
+                let r = one_way_anova(&named).unwrap();
+                let got = match field.as_str() {
+                    "F" => r.f,
+                    "df1" => r.df_between,
+                    "df2" => r.df_within,
+                    "p" => r.p,
+                    "ss_between" => r.ss_between,
+                    "ss_within" => r.ss_within,
+                    "ms_between" => r.ms_between,
+                    "ms_within" => r.ms_within,
+                    "eta_sq" => eta_squared(&r),
+                    "omega_sq" => omega_squared(&r),
+                    other => panic!("anova field {other}"),
+                };
+                check.value(&key, got, want, tol, 0.0);
+            }
+            "welch-anova" | "brown-forsythe-anova" | "kruskal" | "levene-median"
+            | "bartlett" => {
+                let r = match method.as_str() {
+                    "welch-anova" => welch_anova(&named),
+                    "brown-forsythe-anova" => brown_forsythe_means(&named),
+                    "kruskal" => kruskal_wallis(&named),
+                    "levene-median" => brown_forsythe_variances(&named),
+                    _ => bartlett(&named),
+                }
+                .unwrap();
+                let got = match field.as_str() {
+                    "F" | "H" | "K2" => r.statistic,
+                    "df1" | "df" => r.df[0],
+                    "df2" => r.df[1],
+                    "p" => r.p,
+                    other => panic!("{method} field {other}"),
+                };
+                check.value(&key, got, want, tol, 0.0);
+            }
+            "shapiro" => {
+                let x = &groups.iter().find(|(g, _)| g == a).unwrap().1;
+                let r = shapiro_wilk(a, x).unwrap();
+                let got = if field == "W" { r.statistic } else { r.p };
+                check.value(&key, got, want, tol, 0.0);
+            }
+            "cohen" => {
+                let d = standardised_difference(named[1], named[0], 0.95).unwrap();
+                let got = if field == "d" { d.cohens_d } else { d.hedges_g };
+                check.value(&key, got, want, tol, 0.0);
+            }
+            "tukey" | "dunnett" | "games-howell" | "pairwise" | "dunn" | "dunn-control" => {
+                let (m, control, adjust) = method_of(method);
+                let m = match (method.as_str(), field.as_str()) {
+                    ("pairwise", "p_bonferroni") => PosthocMethod::Bonferroni,
+                    ("pairwise", "p_holm") => PosthocMethod::Holm,
+                    ("pairwise", "p_bh") => PosthocMethod::BenjaminiHochberg,
+                    ("pairwise", "p_sidak") => PosthocMethod::Sidak,
+                    ("pairwise", "p_holm_sidak") => PosthocMethod::HolmSidak,
+                    _ => m,
+                };
+                let adjust = if field == "p_holm" && method.starts_with("dunn") {
+                    Adjustment::Holm
+                } else {
+                    adjust
+                };
+                let r = posthoc(&named, m, control, 0.05, adjust).unwrap();
+                let c = r
+                    .comparisons
+                    .iter()
+                    .find(|c| &c.a == a && &c.b == b)
+                    .unwrap_or_else(|| panic!("no comparison {a} − {b} in {set}"));
+                let (lo, hi) = c.ci.unwrap_or((f64::NAN, f64::NAN));
+                let half = (hi - lo) / 2.0;
+                let (got, rel_tol, abs_tol) = match (method.as_str(), field.as_str()) {
+                    (_, "diff") => (c.diff, tol, 0.0),
+                    ("dunnett", "p_adj") => (c.p_adj, tol, 1e-9),
+                    ("dunnett", "lwr" | "upr") => {
+                        (if field == "lwr" { lo } else { hi }, tol, 1e-8 * half)
+                    }
+                    ("tukey" | "games-howell", "p_adj") => (c.p_adj, tol, 1e-9),
+                    ("tukey" | "games-howell", "lwr" | "upr") => {
+                        (if field == "lwr" { lo } else { hi }, tol, 1e-4 * half)
+                    }
+                    ("tukey", "q") => (c.statistic, tol, 0.0),
+                    ("games-howell", "t") => {
+                        (c.statistic / std::f64::consts::SQRT_2 * c.diff.signum(), tol, 0.0)
+                    }
+                    (_, "t" | "z") => (c.statistic, tol, 0.0),
+                    (_, "df") => (c.df, tol, 0.0),
+                    (_, "lwr") => (lo, tol, 0.0),
+                    (_, "upr") => (hi, tol, 0.0),
+                    (_, "p") => (c.p, tol, 0.0),
+                    (_, _) => (c.p_adj, tol, 0.0),
+                };
+                check.value(&key, got, want, rel_tol, abs_tol);
+            }
+            other => panic!("unknown method {other}"),
+        }
+    }
+    for (method, (rel, abs)) in &check.worst {
+        eprintln!("{method:<36} worst relative {rel:.1e}, absolute {abs:.1e}");
+    }
+    assert!(check.count > 2000, "{} values compared", check.count);
+    assert!(
+        check.failures.is_empty(),
+        "{} of {} values disagree with R:\n{}",
+        check.failures.len(),
+        check.count,
+        check.failures.join("\n")
+    );
+}
