@@ -55,8 +55,9 @@ impl Check {
         let e = self.worst.entry(method).or_insert((0.0, 0.0));
         *e = (e.0.max(rel_err), e.1.max(abs_err));
         if !(rel_err <= rel_tol || abs_err <= abs_tol) || got.is_nan() {
-            self.failures
-                .push(format!("{key}: got {got:e}, R {expected:e} (rel {rel_err:.1e})"));
+            self.failures.push(format!(
+                "{key}: got {got:e}, R {expected:e} (rel {rel_err:.1e})"
+            ));
         }
     }
 }
@@ -102,8 +103,10 @@ fn group_comparisons_agree_with_r() {
         let (set, method, a, b, field) = (&row[0], &row[1], &row[2], &row[3], &row[4]);
         let want: f64 = row[5].parse().unwrap();
         let groups = &sets[set];
-        let named: Vec<(&str, &[f64])> =
-            groups.iter().map(|(g, x)| (g.as_str(), x.as_slice())).collect();
+        let named: Vec<(&str, &[f64])> = groups
+            .iter()
+            .map(|(g, x)| (g.as_str(), x.as_slice()))
+            .collect();
         let key = format!("{method} {field} [{set} {a} {b}]");
         let tol = 1e-9;
         match method.as_str() {
@@ -124,8 +127,7 @@ fn group_comparisons_agree_with_r() {
                 };
                 check.value(&key, got, want, tol, 0.0);
             }
-            "welch-anova" | "brown-forsythe-anova" | "kruskal" | "levene-median"
-            | "bartlett" => {
+            "welch-anova" | "brown-forsythe-anova" | "kruskal" | "levene-median" | "bartlett" => {
                 let r = match method.as_str() {
                     "welch-anova" => welch_anova(&named),
                     "brown-forsythe-anova" => brown_forsythe_means(&named),
@@ -188,9 +190,11 @@ fn group_comparisons_agree_with_r() {
                         (if field == "lwr" { lo } else { hi }, tol, 1e-4 * half)
                     }
                     ("tukey", "q") => (c.statistic, tol, 0.0),
-                    ("games-howell", "t") => {
-                        (c.statistic / std::f64::consts::SQRT_2 * c.diff.signum(), tol, 0.0)
-                    }
+                    ("games-howell", "t") => (
+                        c.statistic / std::f64::consts::SQRT_2 * c.diff.signum(),
+                        tol,
+                        0.0,
+                    ),
                     (_, "t" | "z") => (c.statistic, tol, 0.0),
                     (_, "df") => (c.df, tol, 0.0),
                     (_, "lwr") => (lo, tol, 0.0),
@@ -214,4 +218,26 @@ fn group_comparisons_agree_with_r() {
         check.count,
         check.failures.join("\n")
     );
+}
+
+/// D'Agostino–Pearson K² against scipy.stats.normaltest (tests/fixtures/scipy/normaltest.py).
+#[test]
+fn dagostino_pearson_agrees_with_scipy() {
+    let (_, sets) = sets();
+    let expected = csv_rows(&root().join("tests/fixtures/scipy/normaltest-expected.csv"));
+    assert!(expected.len() > 50);
+    for row in &expected[1..] {
+        let x = &sets[&row[0]].iter().find(|(g, _)| g == &row[1]).unwrap().1;
+        let r = preclin::stats::dagostino_pearson(&row[1], x).unwrap();
+        let (k2, p): (f64, f64) = (row[2].parse().unwrap(), row[3].parse().unwrap());
+        let (ek, ep) = (((r.statistic - k2) / k2).abs(), ((r.p - p) / p).abs());
+        assert!(
+            ek < 1e-9 && ep < 1e-9,
+            "{} {}: K² {} vs {k2}, p {} vs {p}",
+            row[0],
+            row[1],
+            r.statistic,
+            r.p
+        );
+    }
 }

@@ -4,10 +4,10 @@
 //! Brown & Forsythe (1974, JASA 69:364–367; Levene's test about the medians) and
 //! Bartlett (1937, Proc R Soc A 160:268–282).
 
-use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 use statrs::function::gamma::gamma_ur;
 
 use super::descriptive::{mean, quantile_type7, variance};
+use super::distributions::f_sf;
 use super::mannwhitney::average_ranks;
 use super::oneway::one_way_anova;
 use super::{check_group, StatsError};
@@ -30,12 +30,6 @@ pub fn chi_squared_sf(x: f64, df: f64) -> f64 {
     } else {
         gamma_ur(df / 2.0, x / 2.0)
     }
-}
-
-fn f_sf(f: f64, df1: f64, df2: f64) -> f64 {
-    FisherSnedecor::new(df1, df2)
-        .map(|d| d.sf(f))
-        .unwrap_or(f64::NAN)
 }
 
 fn check_groups(

@@ -2,9 +2,8 @@
 //! means, so that data with many constant leading digits (NIST SmLs07–09) keep their
 //! accuracy. Reference: Simon & Lesage (1989), Comput Stat Data Anal 8:325–332.
 
-use statrs::distribution::{ContinuousCDF, FisherSnedecor};
-
 use super::descriptive::{reference_value, shifted_mean, sum_of_squares};
+use super::distributions::f_sf;
 use super::sum::NeumaierSum;
 use super::{check_group, StatsError};
 
@@ -59,14 +58,18 @@ pub fn one_way_anova(groups: &[(&str, &[f64])]) -> Result<OneWayAnova, StatsErro
         within.add(sum_of_squares(x, c));
     }
     let (ss_between, ss_within) = (between.value(), within.value());
+    if ss_within <= 0.0 {
+        return Err(StatsError::NoSpread {
+            what: "one-way ANOVA",
+            group: "each group".into(),
+        });
+    }
     let df_between = (k - 1) as f64;
     let df_within = (n - k) as f64;
     let ms_between = ss_between / df_between;
     let ms_within = ss_within / df_within;
     let f = ms_between / ms_within;
-    let p = FisherSnedecor::new(df_between, df_within)
-        .map(|d| d.sf(f))
-        .unwrap_or(f64::NAN);
+    let p = f_sf(f, df_between, df_within);
     Ok(OneWayAnova {
         df_between,
         df_within,
@@ -75,7 +78,7 @@ pub fn one_way_anova(groups: &[(&str, &[f64])]) -> Result<OneWayAnova, StatsErro
         ms_between,
         ms_within,
         f,
-        p: if f.is_nan() { f64::NAN } else { p },
+        p,
         r_squared: ss_between / (ss_between + ss_within),
         residual_sd: ms_within.sqrt(),
     })

@@ -8,9 +8,8 @@
 //! - Tukey's (1977, *Exploratory Data Analysis*) fences: below Q1 − c·IQR or above
 //!   Q3 + c·IQR, "mild" for c = 1.5 and "extreme" for c = 3 (type 7 quartiles).
 
-use statrs::distribution::{ContinuousCDF, StudentsT};
-
 use super::descriptive::{mean, quantile_type7, variance};
+use super::distributions::t_sf;
 use super::{check_group, StatsError};
 
 /// A flagged value: its index in the group's values and why.
@@ -59,8 +58,7 @@ pub fn grubbs(group: &str, values: &[f64]) -> Result<(usize, f64, f64), StatsErr
         }
     } else {
         let t = (n * (n - 2.0) * g * g / denom).sqrt();
-        let sf = StudentsT::new(0.0, 1.0, n - 2.0).map_or(f64::NAN, |d| d.sf(t));
-        (2.0 * n * sf).min(1.0)
+        (2.0 * n * t_sf(t, n - 2.0)).min(1.0)
     };
     Ok((index, g, p))
 }

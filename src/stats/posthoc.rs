@@ -18,11 +18,9 @@
 //! - Dunn (1964, *Technometrics* 6:241–252): z from mean ranks of the pooled sample with the
 //!   tie correction, adjusted by Bonferroni or Holm.
 
-use statrs::distribution::{ContinuousCDF, StudentsT};
-
 use super::adjust::{adjust_p, Adjustment};
 use super::descriptive::{mean, variance};
-use super::distributions::normal_sf;
+use super::distributions::{normal_sf, t_quantile, t_sf};
 use super::dunnett::{dunnett_lambdas, dunnett_quantile, dunnett_sf};
 use super::mannwhitney::average_ranks;
 use super::oneway::one_way_anova;
@@ -133,16 +131,8 @@ fn pairs(k: usize, control: Option<usize>) -> Vec<(usize, usize)> {
     }
 }
 
-fn t_dist(df: f64) -> Option<StudentsT> {
-    StudentsT::new(0.0, 1.0, df).ok()
-}
-
 fn two_sided_t(t: f64, df: f64) -> f64 {
-    t_dist(df).map_or(f64::NAN, |d| 2.0 * d.sf(t.abs()))
-}
-
-fn t_quantile(p: f64, df: f64) -> f64 {
-    t_dist(df).map_or(f64::NAN, |d| d.inverse_cdf(p))
+    2.0 * t_sf(t.abs(), df)
 }
 
 /// Runs `method` on the groups. `control` is required by Dunnett and makes the other
