@@ -220,6 +220,42 @@ pub(crate) fn brent_root(mut f: impl FnMut(f64) -> f64, mut a: f64, mut b: f64, 
     b
 }
 
+/// Upper tail of the F distribution, P(F > f); NaN for NaN input or invalid df, never a panic.
+pub(crate) fn f_sf(f: f64, df1: f64, df2: f64) -> f64 {
+    use statrs::distribution::FisherSnedecor;
+    if f.is_nan() {
+        return f64::NAN;
+    }
+    if f <= 0.0 {
+        return 1.0;
+    }
+    if f.is_infinite() {
+        return 0.0;
+    }
+    FisherSnedecor::new(df1, df2).map_or(f64::NAN, |d| d.sf(f))
+}
+
+/// Upper tail of Student's t distribution, P(T > t); NaN for NaN input or invalid df.
+pub(crate) fn t_sf(t: f64, df: f64) -> f64 {
+    use statrs::distribution::StudentsT;
+    if t.is_nan() {
+        return f64::NAN;
+    }
+    if t.is_infinite() {
+        return if t > 0.0 { 0.0 } else { 1.0 };
+    }
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.sf(t))
+}
+
+/// Quantile of Student's t distribution; NaN outside 0 < p < 1 or for invalid df.
+pub(crate) fn t_quantile(p: f64, df: f64) -> f64 {
+    use statrs::distribution::StudentsT;
+    if !(p > 0.0 && p < 1.0) {
+        return f64::NAN;
+    }
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.inverse_cdf(p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,40 +296,4 @@ mod tests {
             assert!(((a - b) / b).abs() < 1e-13, "x = {x}: {a} vs {b}");
         }
     }
-}
-
-/// Upper tail of the F distribution, P(F > f); NaN for NaN input or invalid df, never a panic.
-pub(crate) fn f_sf(f: f64, df1: f64, df2: f64) -> f64 {
-    use statrs::distribution::FisherSnedecor;
-    if f.is_nan() {
-        return f64::NAN;
-    }
-    if f <= 0.0 {
-        return 1.0;
-    }
-    if f.is_infinite() {
-        return 0.0;
-    }
-    FisherSnedecor::new(df1, df2).map_or(f64::NAN, |d| d.sf(f))
-}
-
-/// Upper tail of Student's t distribution, P(T > t); NaN for NaN input or invalid df.
-pub(crate) fn t_sf(t: f64, df: f64) -> f64 {
-    use statrs::distribution::StudentsT;
-    if t.is_nan() {
-        return f64::NAN;
-    }
-    if t.is_infinite() {
-        return if t > 0.0 { 0.0 } else { 1.0 };
-    }
-    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.sf(t))
-}
-
-/// Quantile of Student's t distribution; NaN outside 0 < p < 1 or for invalid df.
-pub(crate) fn t_quantile(p: f64, df: f64) -> f64 {
-    use statrs::distribution::StudentsT;
-    if !(p > 0.0 && p < 1.0) {
-        return f64::NAN;
-    }
-    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.inverse_cdf(p))
 }
