@@ -344,7 +344,13 @@ fn describe(out: &mut dyn Write, args: &DescribeArgs) -> Result<(), Error> {
     let described = grouped
         .groups
         .iter()
-        .map(|(name, values)| Ok((name.clone(), stats::describe(name, values)?)))
+        .zip(&grouped.deviations)
+        .map(|((name, _), d)| {
+            Ok((
+                name.clone(),
+                stats::describe_centred(name, d, grouped.centre)?,
+            ))
+        })
         .collect::<Result<Vec<_>, stats::StatsError>>()?;
     if args.json {
         writeln!(

@@ -70,10 +70,13 @@ pub(super) fn compare(out: &mut dyn Write, args: &CompareArgs) -> Result<(), Err
         }
         None => None,
     };
+    // Every test depends on differences only, so it runs on the exact deviations from the
+    // column's first value; the summaries get that value added back.
     let groups: Vec<(&str, &[f64])> = grouped
         .groups
         .iter()
-        .map(|(g, x)| (g.as_str(), x.as_slice()))
+        .zip(&grouped.deviations)
+        .map(|((g, _), d)| (g.as_str(), d.as_slice()))
         .collect();
     let options = CompareOptions {
         test: test_of(args.test),
@@ -85,7 +88,10 @@ pub(super) fn compare(out: &mut dyn Write, args: &CompareArgs) -> Result<(), Err
             DunnAdjustArg::Holm => Adjustment::Holm,
         },
     };
-    let result = stats::compare(&groups, &options)?;
+    let mut result = stats::compare(&groups, &options)?;
+    for (_, d) in result.groups.iter_mut() {
+        *d = d.shifted_by(grouped.centre);
+    }
     if d.json {
         writeln!(
             out,
@@ -112,7 +118,8 @@ pub(super) fn normality(out: &mut dyn Write, args: &DescribeArgs) -> Result<(), 
     let groups: Vec<(&str, &[f64])> = grouped
         .groups
         .iter()
-        .map(|(g, x)| (g.as_str(), x.as_slice()))
+        .zip(&grouped.deviations)
+        .map(|((g, _), d)| (g.as_str(), d.as_slice()))
         .collect();
     let per_group: Vec<_> = groups
         .iter()
@@ -211,12 +218,18 @@ pub(super) fn outliers(out: &mut dyn Write, args: &OutlierArgs) -> Result<(), Er
     let sheet = ingest::read_table(&args.data, args.sheet.as_deref())?;
     let grouped = ingest::grouped_values(&sheet, &args.value, args.group.as_deref())?;
     let mut flagged = Vec::new();
-    for ((g, x), rows) in grouped.groups.iter().zip(&grouped.rows) {
+    for (((g, x), rows), d) in grouped
+        .groups
+        .iter()
+        .zip(&grouped.rows)
+        .zip(&grouped.deviations)
+    {
         let found = match args.method {
-            OutlierMethod::Grubbs => stats::grubbs_outliers(g, x, args.alpha, true)?,
-            OutlierMethod::Iqr => stats::iqr_outliers(g, x)?,
+            OutlierMethod::Grubbs => stats::grubbs_outliers(g, d, args.alpha, true)?,
+            OutlierMethod::Iqr => stats::iqr_outliers(g, d)?,
         };
-        for o in found {
+        for mut o in found {
+            o.value = x[o.index];
             flagged.push((g.clone(), rows[o.index], o));
         }
     }

@@ -83,6 +83,53 @@ pub struct NumericColumn {
     pub values: Vec<f64>,
     pub rows: Vec<usize>,
     pub blank_rows: Vec<usize>,
+    /// The first value; `deviations` are the values minus it.
+    pub centre: f64,
+    /// value − centre, computed exactly from the decimal text and rounded once, so that
+    /// data sharing many leading digits (1000000000.2, 1000000000.1, …) keep the digits
+    /// a double cannot store. Falls back to the difference of doubles for cells in
+    /// exponent notation or with more than 30 digits.
+    pub deviations: Vec<f64>,
+}
+
+/// A plain decimal `[-+]digits[.digits]` as (mantissa, decimals): "12.50" → (1250, 2).
+fn decimal_parts(text: &str) -> Option<(i128, u32)> {
+    let (negative, body) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
+    if whole.len() + fraction.len() > 30
+        || whole.len() + fraction.len() == 0
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut m: i128 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        m = m * 10 + i128::from(b - b'0');
+    }
+    Some((if negative { -m } else { m }, fraction.len() as u32))
+}
+
+/// x − x₀ for decimal texts, exactly and rounded once; `None` when a text is not a plain
+/// decimal or the digits do not fit.
+fn exact_deviations(parts: &[(i128, u32)]) -> Option<Vec<f64>> {
+    let scale = parts.iter().map(|p| p.1).max()?;
+    if scale > 30 {
+        return None;
+    }
+    let aligned = |(m, s): (i128, u32)| m.checked_mul(10i128.checked_pow(scale - s)?);
+    let first = aligned(parts[0])?;
+    let divisor = 10f64.powi(scale as i32);
+    parts
+        .iter()
+        .map(|&p| Some((aligned(p)?.checked_sub(first)? as f64) / divisor))
+        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -314,7 +361,10 @@ impl DataTable {
             values: Vec::new(),
             rows: Vec::new(),
             blank_rows: Vec::new(),
+            centre: 0.0,
+            deviations: Vec::new(),
         };
+        let mut parts: Option<Vec<(i128, u32)>> = Some(Vec::new());
         for r in 0..self.row_count() {
             let (row, cell) = (self.row_number(r), self.cell(r, i));
             if cell.is_empty() {
@@ -325,6 +375,17 @@ impl DataTable {
                 Some(v) => {
                     out.values.push(v);
                     out.rows.push(row);
+                    if let Some(list) = parts.as_mut() {
+                        let text = if self.decimal_comma {
+                            cell.replacen(',', ".", 1)
+                        } else {
+                            cell.to_string()
+                        };
+                        match decimal_parts(&text) {
+                            Some(p) => list.push(p),
+                            None => parts = None,
+                        }
+                    }
                 }
                 None => {
                     return Err(IngestError::NotNumeric {
@@ -337,6 +398,11 @@ impl DataTable {
                 }
             }
         }
+        out.centre = out.values.first().copied().unwrap_or(0.0);
+        out.deviations = parts
+            .filter(|p| !p.is_empty())
+            .and_then(|p| exact_deviations(&p))
+            .unwrap_or_else(|| out.values.iter().map(|v| v - out.centre).collect());
         Ok(out)
     }
 }
@@ -348,6 +414,10 @@ pub struct GroupedValues {
     pub groups: Vec<(String, Vec<f64>)>,
     /// Spreadsheet row of each value, parallel to `groups`.
     pub rows: Vec<Vec<usize>>,
+    /// The column's first value, and each value minus it (see [`NumericColumn`]),
+    /// parallel to `groups`: statistics that do not depend on location use these.
+    pub centre: f64,
+    pub deviations: Vec<Vec<f64>>,
     /// Spreadsheet rows whose value cell was blank (skipped).
     pub blank_rows: Vec<usize>,
 }
@@ -365,15 +435,23 @@ pub fn grouped_values(
         return Ok(GroupedValues {
             groups: vec![(value.to_string(), numbers.values)],
             rows: vec![numbers.rows],
+            centre: numbers.centre,
+            deviations: vec![numbers.deviations],
             blank_rows,
         });
     };
     let gi = table.column_index(group)?;
     let mut groups: Vec<(String, Vec<f64>)> = Vec::new();
     let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut deviations: Vec<Vec<f64>> = Vec::new();
     // Both lists are in sheet order, so one forward walk pairs each value with its label.
     let mut cursor = 0;
-    for (v, row) in numbers.values.iter().zip(&numbers.rows) {
+    for ((v, row), d) in numbers
+        .values
+        .iter()
+        .zip(&numbers.rows)
+        .zip(&numbers.deviations)
+    {
         while table.row_number(cursor) != *row {
             cursor += 1;
         }
@@ -390,16 +468,20 @@ pub fn grouped_values(
             Some(i) => {
                 groups[i].1.push(*v);
                 rows[i].push(*row);
+                deviations[i].push(*d);
             }
             None => {
                 groups.push((label.to_string(), vec![*v]));
                 rows.push(vec![*row]);
+                deviations.push(vec![*d]);
             }
         }
     }
     Ok(GroupedValues {
         groups,
         rows,
+        centre: numbers.centre,
+        deviations,
         blank_rows,
     })
 }
@@ -429,6 +511,19 @@ fn number_hint(cell: &str, decimal_comma: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deviations_are_exact_in_decimal() {
+        let parts: Vec<(i128, u32)> = ["1000000000.2", "1000000000.1", "1000000000.3", "-7"]
+            .iter()
+            .map(|t| decimal_parts(t).unwrap())
+            .collect();
+        let d = exact_deviations(&parts).unwrap();
+        // As doubles, 1000000000.1 − 1000000000.2 = −0.099999904…; in decimal it is −0.1.
+        assert_eq!(d[..3], [0.0, -0.1, 0.1]);
+        assert_eq!(d[3], -1000000007.2);
+        assert!(decimal_parts("1e5").is_none() && decimal_parts("").is_none());
+    }
 
     #[test]
     fn decimal_comma_only_with_semicolons() {

@@ -95,6 +95,38 @@ pub fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+impl Descriptives {
+    /// The summary of the values plus `c`: location statistics move, spread does not.
+    pub fn shifted_by(&self, c: f64) -> Descriptives {
+        let mean = self.mean + c;
+        Descriptives {
+            mean,
+            ci95: (self.ci95.0 + c, self.ci95.1 + c),
+            median: self.median + c,
+            q1: self.q1 + c,
+            q3: self.q3 + c,
+            min: self.min + c,
+            max: self.max + c,
+            cv_pct: if mean == 0.0 {
+                f64::NAN
+            } else {
+                self.sd / mean.abs() * 100.0
+            },
+            ..self.clone()
+        }
+    }
+}
+
+/// Descriptive statistics of `centre + deviations[i]`, from deviations computed exactly
+/// (see `ingest::NumericColumn`): the SD keeps every digit of the decimal data.
+pub fn describe_centred(
+    name: &str,
+    deviations: &[f64],
+    centre: f64,
+) -> Result<Descriptives, StatsError> {
+    Ok(describe(name, deviations)?.shifted_by(centre))
+}
+
 /// Descriptive statistics of one group; `name` appears in error messages.
 pub fn describe(name: &str, x: &[f64]) -> Result<Descriptives, StatsError> {
     check_group("a summary", name, x, 1)?;

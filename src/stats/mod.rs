@@ -25,7 +25,7 @@ pub use compare::{
     check_assumptions, compare, Assumptions, CompareOptions, Comparison, Difference, EffectSize,
     Omnibus, OmnibusTest,
 };
-pub use descriptive::{describe, mean, quantile_type7, variance, Descriptives};
+pub use descriptive::{describe, describe_centred, mean, quantile_type7, variance, Descriptives};
 pub use distributions::{normal_cdf, normal_quantile, normal_sf};
 pub use dunnett::{dunnett_cdf, dunnett_lambdas, dunnett_quantile, dunnett_sf};
 pub use effect::{
