@@ -258,3 +258,51 @@ fn one_way_anova_keeps_the_digits_the_data_allow_on_nist_higher_difficulty() {
         );
     }
 }
+
+#[test]
+fn one_way_anova_of_data_read_as_decimals_matches_nist_on_all_files() {
+    // Read as preclin reads a data file (a CSV with the values' decimal text), the
+    // deviations from the first value are exact, so even SmLs07–09, whose 13 constant
+    // leading digits defeat any computation on the doubles, reach the certified values.
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "SiRstv", "SmLs01", "SmLs02", "SmLs03", "AtmWtAg", "SmLs04", "SmLs05", "SmLs06", "SmLs07",
+        "SmLs08", "SmLs09",
+    ] {
+        let (c, _) = anova_file(name);
+        let text = nist(&format!("anova/{name}.dat"));
+        let mut csv = String::from("group,value\n");
+        for line in text.lines().skip(60) {
+            let t: Vec<&str> = line.split_whitespace().collect();
+            if t.len() == 2 && t[1].parse::<f64>().is_ok() {
+                csv.push_str(&format!("{},{}\n", t[0], t[1]));
+            }
+        }
+        let path = dir.path().join(format!("{name}.csv"));
+        std::fs::write(&path, csv).unwrap();
+        let table = preclin::ingest::read_table(&path, None).unwrap();
+        let grouped = preclin::ingest::grouped_values(&table, "value", Some("group")).unwrap();
+        let groups: Vec<(&str, &[f64])> = grouped
+            .groups
+            .iter()
+            .zip(&grouped.deviations)
+            .map(|((g, _), d)| (g.as_str(), d.as_slice()))
+            .collect();
+        let a = preclin::stats::one_way_anova(&groups).unwrap();
+        let digits = [
+            lre(a.ss_between, c.ss[0]),
+            lre(a.ss_within, c.ss[1]),
+            lre(a.ms_between, c.ms[0]),
+            lre(a.ms_within, c.ms[1]),
+            lre(a.f, c.f),
+            lre(a.r_squared, c.r_squared),
+            lre(a.residual_sd, c.residual_sd),
+        ]
+        .into_iter()
+        .fold(f64::INFINITY, f64::min);
+        println!(
+            "{name} read as decimals: minimum LRE over SS, MS, F, R², residual SD {digits:.1}"
+        );
+        assert!(digits >= 9.0, "{name}: minimum LRE {digits:.1}");
+    }
+}
