@@ -3,6 +3,8 @@
 mod common;
 mod protocol_cli;
 mod stats_cli;
+mod stats_compare;
+mod stats_compare_cli;
 mod stats_kgroups;
 mod stats_nist;
 mod stats_two_groups;

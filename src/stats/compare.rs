@@ -383,7 +383,7 @@ fn omnibus(
                 difference = Some(Difference {
                     a: a.0.to_string(),
                     b: b.0.to_string(),
-                    diff: super::mean(a.1) - super::mean(b.1),
+                    diff: super::descriptive::mean_difference(a.1, b.1),
                     ci: None,
                 });
                 (

@@ -52,6 +52,13 @@ pub(crate) fn reference_value(x: &[f64]) -> f64 {
     x.first().copied().unwrap_or(0.0)
 }
 
+/// mean(a) − mean(b), both taken about a's first value, so the difference keeps its
+/// digits when the values share many leading ones (1000000.63 − 1000000.58).
+pub fn mean_difference(a: &[f64], b: &[f64]) -> f64 {
+    let c = reference_value(a);
+    shifted_mean(a, c) - shifted_mean(b, c)
+}
+
 /// Arithmetic mean, shifted and two-pass with compensation. Empty input gives NaN.
 pub fn mean(x: &[f64]) -> f64 {
     if x.is_empty() {

@@ -3,7 +3,7 @@
 
 use statrs::function::gamma::ln_gamma;
 
-use super::descriptive::{mean, variance};
+use super::descriptive::{mean_difference, variance};
 use super::distributions::{average_over_chi_scale, brent_root, phi};
 use super::oneway::OneWayAnova;
 use super::{check_group, StatsError};
@@ -73,7 +73,7 @@ pub fn standardised_difference(
             group: format!("{} and {}", a.0, b.0),
         });
     }
-    let d = (mean(a.1) - mean(b.1)) / pooled;
+    let d = mean_difference(a.1, b.1) / pooled;
     let scale = (1.0 / na + 1.0 / nb).sqrt();
     let (lo, hi) = noncentrality_interval(d / scale, df, level);
     let j = hedges_correction(df);

@@ -6,7 +6,7 @@
 
 use statrs::function::gamma::gamma_ur;
 
-use super::descriptive::{mean, quantile_type7, variance};
+use super::descriptive::{quantile_type7, shifted_mean, variance};
 use super::distributions::f_sf;
 use super::mannwhitney::average_ranks;
 use super::oneway::one_way_anova;
@@ -69,11 +69,13 @@ pub fn welch_anova(groups: &[(&str, &[f64])]) -> Result<TestResult, StatsError> 
     let mut w = Vec::new();
     let mut m = Vec::new();
     let mut n = Vec::new();
+    // Group means relative to one common value keep their differences exact.
+    let centre = groups[0].1[0];
     for (name, x) in groups {
         let v = variance(x);
         require_spread(WHAT, name, v)?;
         w.push(x.len() as f64 / v);
-        m.push(mean(x));
+        m.push(shifted_mean(x, centre));
         n.push(x.len() as f64);
     }
     let sw: f64 = w.iter().sum();
@@ -203,12 +205,13 @@ pub fn brown_forsythe_means(groups: &[(&str, &[f64])]) -> Result<TestResult, Sta
     let k = groups.len() as f64;
     let all: Vec<f64> = groups.iter().flat_map(|(_, x)| x.iter().copied()).collect();
     let total = all.len() as f64;
-    let grand = mean(&all);
+    let centre = all[0];
+    let grand = shifted_mean(&all, centre);
     let mut numerator = 0.0;
     let mut terms = Vec::with_capacity(groups.len());
     for (_, x) in groups {
         let n = x.len() as f64;
-        numerator += n * (mean(x) - grand).powi(2);
+        numerator += n * (shifted_mean(x, centre) - grand).powi(2);
         terms.push(((1.0 - n / total) * variance(x), n));
     }
     let denominator: f64 = terms.iter().map(|(t, _)| t).sum();

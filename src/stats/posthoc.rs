@@ -19,7 +19,7 @@
 //!   tie correction, adjusted by Bonferroni or Holm.
 
 use super::adjust::{adjust_p, Adjustment};
-use super::descriptive::{mean, variance};
+use super::descriptive::{shifted_mean, variance};
 use super::distributions::{normal_sf, t_quantile, t_sf};
 use super::dunnett::{dunnett_lambdas, dunnett_quantile, dunnett_sf};
 use super::mannwhitney::average_ranks;
@@ -165,7 +165,13 @@ pub fn posthoc(
     let level = 1.0 - alpha;
     let pairs = pairs(k, control);
     let name = |i: usize| groups[i].0.to_string();
-    let means: Vec<f64> = groups.iter().map(|(_, x)| mean(x)).collect();
+    // Means relative to one common value: only their differences are used, and these
+    // keep their digits even when every value shares many leading ones.
+    let centre = groups[0].1.first().copied().unwrap_or(0.0);
+    let means: Vec<f64> = groups
+        .iter()
+        .map(|(_, x)| shifted_mean(x, centre))
+        .collect();
     let sizes: Vec<f64> = groups.iter().map(|(_, x)| x.len() as f64).collect();
 
     let mut comparisons = Vec::with_capacity(pairs.len());

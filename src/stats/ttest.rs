@@ -2,7 +2,7 @@
 //! (Student 1908, Biometrika 6:1–25), and Welch's, with Satterthwaite's degrees of freedom
 //! (Welch 1947, Biometrika 34:28–35). Two-sided p and a 95% CI of mean(a) − mean(b).
 
-use super::descriptive::{mean, variance};
+use super::descriptive::{mean_difference, variance};
 use super::distributions::{t_quantile, t_sf};
 use super::{check_group, StatsError};
 
@@ -35,7 +35,7 @@ pub fn two_sample_t(
     }
     let (na, nb) = (a.1.len() as f64, b.1.len() as f64);
     let (va, vb) = (variance(a.1), variance(b.1));
-    let diff = mean(a.1) - mean(b.1);
+    let diff = mean_difference(a.1, b.1);
     let (se, df) = match kind {
         TTestKind::Student => {
             let pooled = ((na - 1.0) * va + (nb - 1.0) * vb) / (na + nb - 2.0);
