@@ -5,6 +5,7 @@ mod protocol_cli;
 mod stats_cli;
 mod stats_compare;
 mod stats_compare_cli;
+mod stats_distributions;
 mod stats_kgroups;
 mod stats_nist;
 mod stats_two_groups;

@@ -74,7 +74,10 @@ fn tail(c: f64, lambdas: &[f64], df: f64, upper: bool) -> f64 {
     if c.is_infinite() {
         return if upper { 0.0 } else { 1.0 };
     }
-    let extra: Vec<f64> = [1.0, 2.0, 4.0].iter().map(|w| w / c).collect();
+    let extra: Vec<f64> = [0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0]
+        .iter()
+        .map(|w| w / c)
+        .collect();
     average_over_chi_scale(df, &extra, REL_TOL, |s| conditional(c, s, lambdas, upper))
         .clamp(0.0, 1.0)
 }

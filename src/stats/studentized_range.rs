@@ -68,7 +68,10 @@ fn tail(q: f64, k: usize, df: f64, upper: bool) -> f64 {
         return if upper { 0.0 } else { 1.0 };
     }
     // Far in the upper tail the mass comes from small s, where q·s is moderate.
-    let extra: Vec<f64> = [1.0, 2.0, 4.0, 8.0].iter().map(|w| w / q).collect();
+    let extra: Vec<f64> = [0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0]
+        .iter()
+        .map(|w| w / q)
+        .collect();
     average_over_chi_scale(df, &extra, REL_TOL, |s| normal_range(q * s, k, upper)).clamp(0.0, 1.0)
 }
 
