@@ -3,7 +3,10 @@
 //! working precisions). Both tails are compared relatively, so far-tail p values count;
 //! quantiles must round-trip.
 
-use preclin::stats::{studentized_range_cdf, studentized_range_quantile, studentized_range_sf};
+use preclin::stats::{
+    dunnett_cdf, dunnett_lambdas, dunnett_quantile, dunnett_sf, studentized_range_cdf,
+    studentized_range_quantile, studentized_range_sf,
+};
 
 use crate::common::{csv_rows, rel, root};
 
@@ -75,4 +78,34 @@ fn studentized_range_quantiles_round_trip() {
     }
     // Table value (Harter 1960; Lund & Lund 1983): q(0.95; 3, 10) = 3.877.
     assert!((studentized_range_quantile(0.95, 3, 10.0) - 3.877).abs() < 5e-4);
+}
+#[test]
+fn dunnett_matches_high_precision_values() {
+    let rows = csv_rows(&root().join("tests/fixtures/precise/dunnett.csv"));
+    assert_eq!(rows[0], ["case", "n0", "n", "df", "c", "cdf", "sf"]);
+    let mut worst: f64 = 0.0;
+    let mut failures = Vec::new();
+    for r in &rows[1..] {
+        let n0: usize = r[1].parse().unwrap();
+        let sizes: Vec<usize> = r[2].split(';').map(|x| x.parse().unwrap()).collect();
+        let df = df_of(&r[3]);
+        let c: f64 = r[4].parse().unwrap();
+        let (cdf, sf): (f64, f64) = (r[5].parse().unwrap(), r[6].parse().unwrap());
+        let l = dunnett_lambdas(n0, &sizes);
+        let (gc, gs) = (dunnett_cdf(c, &l, df), dunnett_sf(c, &l, df));
+        let e = tail_error(gc, gs, cdf, sf);
+        worst = worst.max(e);
+        if e > 1e-10 || gc.is_nan() {
+            failures.push(format!(
+                "{} c={c}: cdf {gc:e} vs {cdf:e}, sf {gs:e} vs {sf:e}",
+                r[0]
+            ));
+        }
+    }
+    eprintln!("Dunnett: worst relative error {worst:.1e}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The critical value round-trips.
+    let l = dunnett_lambdas(6, &[4, 5]);
+    let c = dunnett_quantile(0.95, &l, 12.0);
+    assert!((dunnett_cdf(c, &l, 12.0) - 0.95).abs() < 1e-12);
 }
