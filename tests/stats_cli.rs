@@ -31,7 +31,15 @@ fn close(actual: &Value, expected: &str, what: &str) {
     let a = actual
         .as_f64()
         .unwrap_or_else(|| panic!("{what}: expected {e}, got {actual}"));
-    let tolerance = 1e-12 * e.abs().max(1e-300);
+    // The `offset` group (values near 1e6 with one decimal) is read by preclin as exact
+    // decimals, by R as rounded doubles: its SD here is √0.025 = 0.15811388300841897 to
+    // the last digit, R's is 1.2e-10 off. Its numbers are held to 1e-9.
+    let relative = if what.starts_with("offset") {
+        1e-9
+    } else {
+        1e-12
+    };
+    let tolerance = relative * e.abs().max(1e-300);
     assert!(
         (a - e).abs() <= tolerance,
         "{what}: {a} vs R {e} (relative {:.1e})",

@@ -50,8 +50,11 @@ fn k_group_tests_agree_with_r() {
         for (what, got, want) in pairs {
             let want: f64 = want.parse().unwrap();
             worst = worst.max(rel(got, want));
+            // On `offset` (values near 1e6) R's Welch statistic subtracts means rounded to
+            // doubles near 1e6 (~2e-10 off); preclin keeps the differences of means exact.
+            let tolerance = if set == "offset" { 1e-9 } else { 1e-12 };
             assert!(
-                rel(got, want) <= 1e-12,
+                rel(got, want) <= tolerance,
                 "{set} {}: {what} {got} vs R {want} (rel {:.1e})",
                 row[1],
                 rel(got, want)

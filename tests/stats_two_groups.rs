@@ -29,7 +29,16 @@ fn student_and_welch_agree_with_r() {
         for i in 0..6 {
             worst[i] = worst[i].max(rel(got[i], e[i]));
         }
-        // t, df, difference and CI to 1e-13 relative; p to 1e-12 (down to 7.9e-64).
+        // t, df, difference and CI to 1e-11 relative; p to 1e-9 (down to 7.9e-64). On the
+        // `offset` set (values near 1e6) R subtracts means it has rounded to doubles near
+        // 1e6, which costs it about 2e-10; preclin takes the difference about a common value
+        // and matches exact rational arithmetic on the same doubles instead (below).
+        // (1e-8 for the CI limit near zero, where the same absolute error is 10× the relative.)
+        let loose: f64 = if set == "offset" { 1e-8 } else { 0.0 };
+        if set == "offset" && row[1] == "student" {
+            // Python: fractions.Fraction over the stored doubles, t = 2.841992800318264.
+            assert!(rel(r.t, 2.841_992_800_318_264) < 1e-14, "offset t {}", r.t);
+        }
         for (i, (name, tolerance)) in [
             ("t", 1e-11),
             ("df", 1e-11),
@@ -42,7 +51,7 @@ fn student_and_welch_agree_with_r() {
         .enumerate()
         {
             assert!(
-                rel(got[i], e[i]) <= *tolerance,
+                rel(got[i], e[i]) <= loose.max(*tolerance),
                 "{set} {}: {name} {} vs R {} (rel {:.1e})",
                 row[1],
                 got[i],
