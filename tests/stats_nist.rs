@@ -146,7 +146,12 @@ fn anova_lre(name: &str) -> f64 {
         c.df,
         "{name}: degrees of freedom"
     );
-    let digits = [
+    min_lre(&a, &c)
+}
+
+/// Minimum LRE of an ANOVA over the certified SS, MS, F, R² and residual SD.
+fn min_lre(a: &OneWayAnova, c: &Certified) -> f64 {
+    [
         lre(a.ss_between, c.ss[0]),
         lre(a.ss_within, c.ss[1]),
         lre(a.ms_between, c.ms[0]),
@@ -154,8 +159,9 @@ fn anova_lre(name: &str) -> f64 {
         lre(a.f, c.f),
         lre(a.r_squared, c.r_squared),
         lre(a.residual_sd, c.residual_sd),
-    ];
-    digits.into_iter().fold(f64::INFINITY, f64::min)
+    ]
+    .into_iter()
+    .fold(f64::INFINITY, f64::min)
 }
 
 #[test]
@@ -289,17 +295,7 @@ fn one_way_anova_of_data_read_as_decimals_matches_nist_on_all_files() {
             .map(|((g, _), d)| (g.as_str(), d.as_slice()))
             .collect();
         let a = preclin::stats::one_way_anova(&groups).unwrap();
-        let digits = [
-            lre(a.ss_between, c.ss[0]),
-            lre(a.ss_within, c.ss[1]),
-            lre(a.ms_between, c.ms[0]),
-            lre(a.ms_within, c.ms[1]),
-            lre(a.f, c.f),
-            lre(a.r_squared, c.r_squared),
-            lre(a.residual_sd, c.residual_sd),
-        ]
-        .into_iter()
-        .fold(f64::INFINITY, f64::min);
+        let digits = min_lre(&a, &c);
         println!(
             "{name} read as decimals: minimum LRE over SS, MS, F, R², residual SD {digits:.1}"
         );

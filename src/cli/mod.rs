@@ -168,26 +168,14 @@ pub enum DunnAdjustArg {
 
 #[derive(Debug, Args)]
 pub struct OutlierArgs {
-    /// CSV (comma- or semicolon-separated) or .xlsx file with a header row.
-    pub data: PathBuf,
-    /// Column holding the values.
-    #[arg(long)]
-    pub value: String,
-    /// Column holding the group labels (default: all values form one group).
-    #[arg(long)]
-    pub group: Option<String>,
-    /// Worksheet of an .xlsx file (default: the first).
-    #[arg(long)]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub table: DescribeArgs,
     /// Grubbs' test (two-sided, repeated while significant) or Tukey's 1.5/3 × IQR fences.
     #[arg(long, value_enum, default_value = "grubbs")]
     pub method: OutlierMethod,
     /// Significance level of Grubbs' test.
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
-    /// Print one JSON object instead of a table.
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

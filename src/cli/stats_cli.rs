@@ -215,8 +215,8 @@ pub(super) fn normality(out: &mut dyn Write, args: &DescribeArgs) -> Result<(), 
 
 pub(super) fn outliers(out: &mut dyn Write, args: &OutlierArgs) -> Result<(), Error> {
     check_alpha(args.alpha)?;
-    let sheet = ingest::read_table(&args.data, args.sheet.as_deref())?;
-    let grouped = ingest::grouped_values(&sheet, &args.value, args.group.as_deref())?;
+    let sheet = ingest::read_table(&args.table.data, args.table.sheet.as_deref())?;
+    let grouped = ingest::grouped_values(&sheet, &args.table.value, args.table.group.as_deref())?;
     let mut flagged = Vec::new();
     for (((g, x), rows), d) in grouped
         .groups
@@ -237,7 +237,7 @@ pub(super) fn outliers(out: &mut dyn Write, args: &OutlierArgs) -> Result<(), Er
         OutlierMethod::Grubbs => "grubbs",
         OutlierMethod::Iqr => "iqr",
     };
-    if args.json {
+    if args.table.json {
         let list: Vec<_> = flagged
             .iter()
             .map(|(g, row, o)| {
@@ -248,14 +248,14 @@ pub(super) fn outliers(out: &mut dyn Write, args: &OutlierArgs) -> Result<(), Er
         writeln!(
             out,
             "{}",
-            json!({ "value": args.value, "method": method, "alpha": args.alpha,
+            json!({ "value": args.table.value, "method": method, "alpha": args.alpha,
                 "outliers": list, "removed": false })
         )
         .ok();
         return Ok(());
     }
     if flagged.is_empty() {
-        writeln!(out, "{}: no value flagged ({method}).", args.value).ok();
+        writeln!(out, "{}: no value flagged ({method}).", args.table.value).ok();
         return Ok(());
     }
     let mut rows = vec![vec![
