@@ -256,6 +256,29 @@ pub(crate) fn t_quantile(p: f64, df: f64) -> f64 {
     StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.inverse_cdf(p))
 }
 
+/// Widens [lo, hi] (lo ≥ 0) until `f`, which increases with q, changes sign, then finds
+/// the root by Brent's method to about 1e-13 relative.
+pub(crate) fn bracket_and_solve(f: impl Fn(f64) -> f64, mut lo: f64, mut hi: f64) -> f64 {
+    let mut f_lo = if lo > 0.0 { f(lo) } else { -1.0 };
+    while f_lo > 0.0 {
+        let width = hi - lo;
+        hi = lo;
+        lo = (lo - 2.0 * width.max(1e-9)).max(0.0);
+        f_lo = if lo > 0.0 { f(lo) } else { -1.0 };
+    }
+    let mut f_hi = f(hi);
+    while f_hi < 0.0 {
+        let width = hi - lo;
+        lo = hi;
+        hi += 2.0 * width.max(1e-9);
+        if hi > 1e6 {
+            return f64::NAN;
+        }
+        f_hi = f(hi);
+    }
+    brent_root(f, lo, hi, 1e-13 * hi)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@
 //! (Genz & Bretz 2009). The upper tail is integrated directly as 1 − Πᵢ(1 − εᵢ), with εᵢ
 //! the two tails of comparison i, so small p values keep their relative accuracy.
 
-use super::distributions::{average_over_chi_scale, brent_root, normal_density, phi};
+use super::distributions::{average_over_chi_scale, bracket_and_solve, normal_density, phi};
 use super::quadrature::integrate;
 
 const REL_TOL: f64 = 1e-11;
@@ -128,15 +128,7 @@ pub fn dunnett_quantile(p: f64, lambdas: &[f64], df: f64) -> f64 {
             v - target
         }
     };
-    let (mut lo, mut hi) = (0.0, 1.0);
-    while f(hi) < 0.0 {
-        lo = hi;
-        hi *= 2.0;
-        if hi > 1e6 {
-            return f64::NAN;
-        }
-    }
-    brent_root(f, lo, hi, 1e-15 * hi)
+    bracket_and_solve(f, 0.0, 1.0)
 }
 
 #[cfg(test)]

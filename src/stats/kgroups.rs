@@ -8,7 +8,7 @@ use statrs::function::gamma::gamma_ur;
 
 use super::descriptive::{quantile_type7, shifted_mean, variance};
 use super::distributions::f_sf;
-use super::mannwhitney::average_ranks;
+use super::mannwhitney::{average_ranks, tie_correction_sum};
 use super::oneway::one_way_anova;
 use super::{check_group, StatsError};
 
@@ -115,15 +115,7 @@ pub fn kruskal_wallis(groups: &[(&str, &[f64])]) -> Result<TestResult, StatsErro
         sum += r * r / x.len() as f64;
         start += x.len();
     }
-    let mut sorted = all.clone();
-    sorted.sort_by(f64::total_cmp);
-    let mut ties = 0.0;
-    let mut i = 0;
-    while i < sorted.len() {
-        let j = sorted[i..].iter().take_while(|v| **v == sorted[i]).count();
-        ties += (j * j * j - j) as f64;
-        i += j;
-    }
+    let ties = tie_correction_sum(&all);
     let correction = 1.0 - ties / (n * n * n - n);
     if correction <= 0.0 {
         return Err(StatsError::NoSpread {

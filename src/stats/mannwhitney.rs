@@ -38,6 +38,14 @@ pub fn average_ranks(values: &[f64]) -> Vec<f64> {
 }
 
 /// Sizes of the groups of tied values (only those with more than one member).
+/// Σ(t³ − t) over the groups of tied values: the tie correction of rank tests.
+pub(crate) fn tie_correction_sum(values: &[f64]) -> f64 {
+    tie_sizes(values)
+        .iter()
+        .map(|&t| (t * t * t - t) as f64)
+        .sum()
+}
+
 fn tie_sizes(values: &[f64]) -> Vec<usize> {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);

@@ -22,7 +22,7 @@ use super::adjust::{adjust_p, Adjustment};
 use super::descriptive::{shifted_mean, variance};
 use super::distributions::{normal_sf, t_quantile, t_sf};
 use super::dunnett::{dunnett_lambdas, dunnett_quantile, dunnett_sf};
-use super::mannwhitney::average_ranks;
+use super::mannwhitney::{average_ranks, tie_correction_sum};
 use super::oneway::one_way_anova;
 use super::parallel::parallel_map;
 use super::studentized_range::{studentized_range_quantile, studentized_range_sf};
@@ -342,15 +342,7 @@ fn dunn(
         mean_ranks.push(r / x.len() as f64);
         start += x.len();
     }
-    let mut sorted = all;
-    sorted.sort_by(f64::total_cmp);
-    let mut ties = 0.0;
-    let mut i = 0;
-    while i < sorted.len() {
-        let t = sorted[i..].iter().take_while(|v| **v == sorted[i]).count() as f64;
-        ties += t * t * t - t;
-        i += t as usize;
-    }
+    let ties = tie_correction_sum(&all);
     let variance = n * (n + 1.0) / 12.0 - ties / (12.0 * (n - 1.0));
     if variance <= 0.0 {
         return Err(StatsError::NoSpread {

@@ -8,7 +8,7 @@
 //! directly — 1 − W_k(w) = k ∫ φ(z) {Φ(z)^{k−1} − [Φ(z) − Φ(z − w)]^{k−1}} dz — so small
 //! p values keep their relative accuracy instead of being 1 minus something close to 1.
 
-use super::distributions::{average_over_chi_scale, brent_root, normal_density, phi};
+use super::distributions::{average_over_chi_scale, bracket_and_solve, normal_density, phi};
 use super::quadrature::integrate;
 
 const REL_TOL: f64 = 1e-11;
@@ -140,29 +140,6 @@ pub fn studentized_range_quantile(p: f64, k: usize, df: f64) -> f64 {
     }
     let step = q_inf * (0.5 * q_inf * q_inf + 1.0) / (4.0 * df);
     root_for(df, q_inf, q_inf + 2.0 * step + 1e-9)
-}
-
-/// Widens [lo, hi] (lo ≥ 0) until `f`, which increases with q, changes sign, then finds
-/// the root by Brent's method to about 1e-13 relative.
-fn bracket_and_solve(f: impl Fn(f64) -> f64, mut lo: f64, mut hi: f64) -> f64 {
-    let mut f_lo = if lo > 0.0 { f(lo) } else { -1.0 };
-    while f_lo > 0.0 {
-        let width = hi - lo;
-        hi = lo;
-        lo = (lo - 2.0 * width.max(1e-9)).max(0.0);
-        f_lo = if lo > 0.0 { f(lo) } else { -1.0 };
-    }
-    let mut f_hi = f(hi);
-    while f_hi < 0.0 {
-        let width = hi - lo;
-        lo = hi;
-        hi += 2.0 * width.max(1e-9);
-        if hi > 1e6 {
-            return f64::NAN;
-        }
-        f_hi = f(hi);
-    }
-    brent_root(f, lo, hi, 1e-13 * hi)
 }
 
 fn valid(k: usize, df: f64) -> bool {
