@@ -2,6 +2,7 @@
 
 mod common;
 mod protocol_cli;
+mod stats_calibration;
 mod stats_cli;
 mod stats_compare;
 mod stats_compare_cli;

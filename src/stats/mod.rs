@@ -3,12 +3,16 @@
 //! published reference values (NIST StRD).
 
 mod adjust;
+mod calibration;
 mod compare;
 mod descriptive;
 mod distributions;
 mod dunnett;
 mod effect;
+mod factorial;
 mod kgroups;
+mod linear;
+mod logistic;
 mod mannwhitney;
 mod normality;
 mod oneway;
@@ -16,11 +20,16 @@ mod outliers;
 mod parallel;
 mod posthoc;
 mod quadrature;
+mod repeated;
 mod studentized_range;
 mod sum;
 mod ttest;
 
 pub use adjust::{adjust_p, Adjustment};
+pub use calibration::{
+    best_weighting, fit_calibration, inverse_predict, CalibrationFit, CurveModel,
+    InversePrediction, StandardResult, Weighting,
+};
 pub use compare::{
     check_assumptions, compare, Assumptions, CompareOptions, Comparison, Difference, EffectSize,
     Omnibus, OmnibusTest,
@@ -32,15 +41,23 @@ pub use effect::{
     eta_squared, hedges_correction, noncentral_t_cdf, noncentrality_interval, omega_squared,
     standardised_difference, StandardisedDifference,
 };
+pub use factorial::{
+    factorial_anova, simple_effects, simple_pairwise_sidak, AnovaTerm, Cell, CellComparison,
+    Factor, FactorialAnova, SimpleEffect, SsType,
+};
 pub use kgroups::{
     bartlett, brown_forsythe_means, brown_forsythe_variances, chi_squared_sf, kruskal_wallis,
     welch_anova, TestResult,
 };
+pub use logistic::{fit_four_parameter_logistic, LogisticFit};
 pub use mannwhitney::{average_ranks, mann_whitney, MannWhitney};
 pub use normality::{dagostino_pearson, shapiro_wilk};
 pub use oneway::{one_way_anova, OneWayAnova};
 pub use outliers::{grubbs, grubbs_outliers, iqr_outliers, Outlier};
 pub use posthoc::{posthoc, PairComparison, Posthoc, PosthocMethod};
+pub use repeated::{
+    repeated_measures_anova, BetweenFactor, RepeatedDesign, RmAnova, RmTerm, Sphericity,
+};
 pub use studentized_range::{
     studentized_range_cdf, studentized_range_quantile, studentized_range_sf,
 };
@@ -80,6 +97,28 @@ pub enum StatsError {
     },
     #[error("{what} compares groups with a control group; name it with --control")]
     NoControl { what: &'static str },
+    #[error("{what}: {expected} values but {found} labels")]
+    LengthMismatch {
+        what: &'static str,
+        expected: usize,
+        found: usize,
+    },
+    #[error("{what} needs at least 2 levels of {factor}, found {found}")]
+    TooFewLevels {
+        what: &'static str,
+        factor: String,
+        found: usize,
+    },
+    #[error("{what} needs data in every combination of levels, but cell {cell} is empty")]
+    EmptyCell { what: &'static str, cell: String },
+    #[error("{what} needs at least {needed} distinct standard concentrations, found {found}")]
+    TooFewStandards {
+        what: &'static str,
+        needed: usize,
+        found: usize,
+    },
+    #[error("{what} could not be fitted: {reason}")]
+    NotConverged { what: &'static str, reason: String },
     #[error("{group} contains a value that is not a finite number ({value})")]
     NotFinite { group: String, value: f64 },
 }

@@ -153,7 +153,13 @@ pub fn posthoc(
             found: groups.len(),
         });
     }
-    let min_n = if method == PosthocMethod::Dunn { 1 } else { 2 };
+    // Methods on the pooled variance accept a single value in a group (its comparisons use
+    // the pooled SD); Games–Howell needs each group's own variance.
+    let min_n = if method == PosthocMethod::GamesHowell {
+        2
+    } else {
+        1
+    };
     for (name, x) in groups {
         check_group(what, name, x, min_n)?;
     }
