@@ -28,6 +28,10 @@ pub enum Error {
         level: String,
         known: Vec<String>,
     },
+    #[error("{path}: {source}")]
+    Analysis { path: String, source: StatsError },
+    #[error("--level must lie between 0 and 1 (exclusive), not {0}")]
+    Level(f64),
     #[error("--alpha must lie between 0 and 1 (exclusive), not {0}")]
     Alpha(f64),
     #[error("{invalid} of {total} protocol files are invalid")]

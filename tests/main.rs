@@ -7,6 +7,7 @@ mod stats_cli;
 mod stats_compare;
 mod stats_compare_cli;
 mod stats_distributions;
+mod stats_factorial;
 mod stats_kgroups;
 mod stats_nist;
 mod stats_two_groups;

@@ -12,6 +12,7 @@ use crate::study::{plan_study, study_files, write_study, StudyPlan, TemplateOpti
 use crate::Error;
 use crate::{ingest, report, stats};
 
+mod models_cli;
 mod stats_cli;
 
 /// Protocols, randomised blinded data capture and analysis for preclinical pharmacology.
@@ -91,6 +92,141 @@ pub enum StatsCommand {
         after_help = "Example:\n  preclin stats outliers scores.csv --value immobility_s --group group --method iqr"
     )]
     Outliers(OutlierArgs),
+    /// Factorial ANOVA (two or more between-subject factors): Type I, II or III sums of
+    /// squares, simple main effects, post hoc comparisons of cells.
+    #[command(
+        after_help = "Examples:\n  preclin stats anova scores.csv --value immobility_s --factors drug,zinc\n  preclin stats anova cyp.csv --value activity --factors stress,drug --posthoc dunnett --control control:vehicle --json"
+    )]
+    Anova(AnovaArgs),
+    /// Repeated-measures ANOVA: one within-subject factor, optionally one between-subject
+    /// factor; Mauchly's test, Greenhouse–Geisser and Huynh–Feldt corrections.
+    #[command(
+        name = "rm-anova",
+        after_help = "Example:\n  preclin stats rm-anova minutes.csv --value immobility_s --subject animal --within minute --between group"
+    )]
+    RmAnova(RmAnovaArgs),
+    /// Calibration curve (straight line, quadratic or 4PL), weighted or not: back-calculated
+    /// standards, LOD/LOQ, unknowns read off the curve with their intervals.
+    #[command(
+        after_help = "Examples:\n  preclin stats regress standards.csv --x conc_uM --y area_ratio --weights best\n  preclin stats regress bca.csv --x ug_per_ml --y absorbance --model 4pl --predict sample_abs"
+    )]
+    Regress(RegressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnovaArgs {
+    /// CSV (comma- or semicolon-separated) or .xlsx file with a header row.
+    pub data: PathBuf,
+    /// Column holding the values.
+    #[arg(long)]
+    pub value: String,
+    /// The factor columns, comma-separated (e.g. drug,zinc).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub factors: Vec<String>,
+    /// Type of sums of squares (3 is Prism's and SPSS's default).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub ss_type: u8,
+    /// Post hoc comparisons of cells: tukey (all cells), dunnett (each cell against
+    /// --control), sidak (levels of the first factor within each level of the others).
+    #[arg(long, value_enum, default_value = "none")]
+    pub posthoc: CellPosthocArg,
+    /// The control cell for Dunnett, as levels joined by ":" (e.g. vehicle:water).
+    #[arg(long)]
+    pub control: Option<String>,
+    /// Significance level of the simultaneous confidence intervals.
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Worksheet of an .xlsx file (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CellPosthocArg {
+    None,
+    Tukey,
+    Dunnett,
+    Sidak,
+}
+
+#[derive(Debug, Args)]
+pub struct RmAnovaArgs {
+    /// CSV or .xlsx file in long format: one row per subject and level.
+    pub data: PathBuf,
+    /// Column holding the values.
+    #[arg(long)]
+    pub value: String,
+    /// Column identifying the subject (animal).
+    #[arg(long)]
+    pub subject: String,
+    /// The within-subject factor column (minute, week).
+    #[arg(long)]
+    pub within: String,
+    /// The between-subject factor column (group), if any.
+    #[arg(long)]
+    pub between: Option<String>,
+    /// Worksheet of an .xlsx file (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum WeightsArg {
+    None,
+    #[value(name = "1/x")]
+    InverseX,
+    #[value(name = "1/x2")]
+    InverseX2,
+    #[value(name = "1/y2")]
+    InverseY2,
+    /// The weighting with the smallest sum of absolute % relative errors.
+    Best,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CurveArg {
+    Linear,
+    Quadratic,
+    #[value(name = "4pl")]
+    FourPl,
+}
+
+#[derive(Debug, Args)]
+pub struct RegressArgs {
+    /// CSV or .xlsx file: one row per standard; rows with a response but no concentration
+    /// are samples to read off the curve.
+    pub data: PathBuf,
+    /// Column of nominal concentrations.
+    #[arg(long)]
+    pub x: String,
+    /// Column of responses (peak area or area ratio, absorbance).
+    #[arg(long)]
+    pub y: String,
+    /// Weighting of the standards.
+    #[arg(long, value_enum, default_value = "none")]
+    pub weights: WeightsArg,
+    /// The curve.
+    #[arg(long, value_enum, default_value = "linear")]
+    pub model: CurveArg,
+    /// Responses to convert to concentrations: a column of the file, or numbers
+    /// separated by commas.
+    #[arg(long)]
+    pub predict: Option<String>,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95)]
+    pub level: f64,
+    /// Worksheet of an .xlsx file (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The data and columns every `stats` command reads.
@@ -304,6 +440,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
         Command::Stats(StatsCommand::Compare(args)) => stats_cli::compare(out, &args),
         Command::Stats(StatsCommand::Normality(args)) => stats_cli::normality(out, &args),
         Command::Stats(StatsCommand::Outliers(args)) => stats_cli::outliers(out, &args),
+        Command::Stats(StatsCommand::Anova(args)) => models_cli::anova(out, &args),
+        Command::Stats(StatsCommand::RmAnova(args)) => models_cli::rm_anova(out, &args),
+        Command::Stats(StatsCommand::Regress(args)) => models_cli::regress(out, &args),
         Command::Demo(args) => {
             let loaded =
                 protocol::builtin(DEMO_PROTOCOL).expect("the demo protocol is built in")?;

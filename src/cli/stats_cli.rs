@@ -11,7 +11,7 @@ use crate::report::{self, finite, format_p, significant, table, PStyle};
 use crate::stats::{self, Adjustment, CompareOptions, OmnibusTest, PosthocMethod, TestResult};
 use crate::{ingest, Error};
 
-fn check_alpha(alpha: f64) -> Result<(), Error> {
+pub(super) fn check_alpha(alpha: f64) -> Result<(), Error> {
     if alpha > 0.0 && alpha < 1.0 {
         Ok(())
     } else {

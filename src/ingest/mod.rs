@@ -2,7 +2,13 @@
 //! spreadsheet row number (the header is row 1) and column — so that a bad value is
 //! reported where the scientist can find it.
 
+mod layout;
 mod table;
+
+pub use layout::{
+    factor_values, repeated_layout, survival_columns, xy_columns, ExcludedSubject, FactorColumn,
+    FactorValues, RepeatedLayout, SurvivalColumns, XyColumns,
+};
 
 pub use table::{
     grouped_values, parse_number, read_table, DataTable, GroupedValues, IngestError, NumericColumn,

@@ -168,6 +168,21 @@ pub enum IngestError {
         column: String,
         hint: String,
     },
+    #[error("{path}, row {row}, column `{column}`: `{value}` is {problem}\nhelp: {hint}")]
+    BadValue {
+        path: PathBuf,
+        row: usize,
+        column: String,
+        value: String,
+        problem: String,
+        hint: String,
+    },
+    #[error("{path}: {message}\nhelp: {hint}")]
+    Layout {
+        path: PathBuf,
+        message: String,
+        hint: String,
+    },
     #[error("{path}, row {row}, column `{column}`: `{value}` is not a number\nhelp: {hint}")]
     NotNumeric {
         path: PathBuf,
