@@ -18,7 +18,7 @@ pub enum Error {
     #[error("cannot build the Excel workbook: {0}")]
     Workbook(#[from] rust_xlsxwriter::XlsxError),
     #[error(transparent)]
-    Ingest(#[from] IngestError),
+    Ingest(Box<IngestError>),
     #[error(transparent)]
     Stats(#[from] StatsError),
     #[error("{path}: column {column} has no group {level:?}\nhelp: the groups are {}", known.join(", "))]
@@ -36,6 +36,12 @@ pub enum Error {
     Alpha(f64),
     #[error("{invalid} of {total} protocol files are invalid")]
     InvalidProtocols { invalid: usize, total: usize },
+}
+
+impl From<IngestError> for Error {
+    fn from(e: IngestError) -> Self {
+        Error::Ingest(Box::new(e))
+    }
 }
 
 impl Error {
