@@ -343,8 +343,8 @@ pub fn survival_columns(
                 row,
                 column: time.to_string(),
                 value: table.cell(r, table.column_index(time)?).to_string(),
-                problem: "a negative time".into(),
-                hint: "times are durations from the start of the session".into(),
+                problem: "a negative time",
+                hint: "times are durations from the start of the session",
             });
         }
         let cell = table.cell(r, ei);
@@ -353,8 +353,8 @@ pub fn survival_columns(
             row,
             column: event.to_string(),
             value: cell.to_string(),
-            problem: "not an event indicator".into(),
-            hint: "write 1 when the event was seen and 0 when the time is censored".into(),
+            problem: "not an event indicator",
+            hint: "write 1 when the event was seen and 0 when the time is censored",
         })?;
         let g = groups.codes[i];
         out.times[g].push(times.values[i]);

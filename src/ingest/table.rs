@@ -174,8 +174,8 @@ pub enum IngestError {
         row: usize,
         column: String,
         value: String,
-        problem: String,
-        hint: String,
+        problem: &'static str,
+        hint: &'static str,
     },
     #[error("{path}: {message}\nhelp: {hint}")]
     Layout {
