@@ -9,6 +9,7 @@ mod stats_compare_cli;
 mod stats_distributions;
 mod stats_factorial;
 mod stats_kgroups;
+mod stats_models_cli;
 mod stats_nist;
 mod stats_two_groups;
 mod template_cli;
