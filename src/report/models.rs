@@ -9,7 +9,7 @@ use super::pvalue::{apa_df, apa_p, apa_proportion, format_p, stars, PStyle};
 use super::text::{significant, table};
 use crate::stats::{
     CalibrationFit, CellComparison, FactorialAnova, InversePrediction, LogisticFit, Posthoc,
-    RmAnova, SimpleEffect,
+    RmAnova, RmTerm, SimpleEffect, Sphericity,
 };
 
 fn opt(x: Option<f64>) -> Value {
@@ -304,6 +304,30 @@ fn cell_posthoc_text(p: &CellPosthoc) -> String {
     format!("{title}:\n{}", table(&rows))
 }
 
+/// The APA line of a repeated-measures effect: with Greenhouse–Geisser df and p whenever
+/// sphericity was tested, and a note saying so.
+pub fn rm_apa(t: &RmTerm, sphericity: Option<&Sphericity>) -> String {
+    match (t.p_gg, sphericity) {
+        (Some(p), Some(s)) => format!(
+            "{} (Greenhouse–Geisser)",
+            anova_apa(
+                t.f,
+                t.df * s.greenhouse_geisser,
+                t.error_df * s.greenhouse_geisser,
+                p,
+                Some(("ηG²", t.generalized_eta_squared)),
+            )
+        ),
+        _ => anova_apa(
+            t.f,
+            t.df,
+            t.error_df,
+            t.p,
+            Some(("ηG²", t.generalized_eta_squared)),
+        ),
+    }
+}
+
 /// `preclin stats rm-anova --json`.
 pub fn rm_anova_json(value: &str, r: &RmAnova, excluded: &[(String, Vec<String>)]) -> Value {
     let terms: Vec<Value> = r
@@ -316,8 +340,7 @@ pub fn rm_anova_json(value: &str, r: &RmAnova, excluded: &[(String, Vec<String>)
                 "p_gg": opt(t.p_gg), "p_hf": opt(t.p_hf),
                 "generalized_eta_squared": finite(t.generalized_eta_squared),
                 "within_subjects": t.within,
-                "apa": anova_apa(t.f, t.df, t.error_df, t.p,
-                    Some(("ηG²", t.generalized_eta_squared))),
+                "apa": rm_apa(t, r.sphericity.as_ref()),
             })
         })
         .collect();
@@ -381,19 +404,10 @@ pub fn rm_anova_text(value: &str, r: &RmAnova) -> String {
         None => out.push_str("\nSphericity: not tested (two levels, or too few subjects).\n"),
     }
     for t in r.terms.iter().rev() {
-        let (df1, df2, p, note) = match (t.p_gg, &r.sphericity) {
-            (Some(p), Some(s)) => (
-                t.df * s.greenhouse_geisser,
-                t.error_df * s.greenhouse_geisser,
-                p,
-                " (Greenhouse–Geisser)",
-            ),
-            _ => (t.df, t.error_df, t.p, ""),
-        };
         out.push_str(&format!(
-            "{}: {}{note}\n",
+            "{}: {}\n",
             t.term,
-            anova_apa(t.f, df1, df2, p, Some(("ηG²", t.generalized_eta_squared)))
+            rm_apa(t, r.sphericity.as_ref())
         ));
     }
     out
