@@ -487,3 +487,55 @@ fn repeated_measures_anova_matches_car() {
     assert!(checked > 100, "{checked}");
     eprintln!("repeated measures: {checked} values, worst relative error {worst:.1e}");
 }
+
+#[test]
+fn repeated_measures_do_not_depend_on_subject_level_or_group_order() {
+    for (name, s) in rm_sets() {
+        let k = s.levels.len();
+        let n = s.subjects.len();
+        let fit = |subjects: &[String],
+                   groups: &Option<(Vec<String>, Vec<usize>)>,
+                   levels: &[String],
+                   values: &[f64]| {
+            let between = groups.as_ref().map(|(l, c)| BetweenFactor {
+                name: "group",
+                levels: l,
+                codes: c,
+            });
+            repeated_measures_anova(&RepeatedDesign {
+                subjects,
+                within_name: "within",
+                within_levels: levels,
+                between,
+                values,
+            })
+            .unwrap()
+        };
+        let base = fit(&s.subjects, &s.groups, &s.levels, &s.values);
+        // Subjects in reverse, within levels in reverse, group levels relabelled in reverse.
+        let subjects: Vec<String> = s.subjects.iter().rev().cloned().collect();
+        let levels: Vec<String> = s.levels.iter().rev().cloned().collect();
+        let values: Vec<f64> = (0..n)
+            .rev()
+            .flat_map(|i| (0..k).rev().map(move |j| (i, j)))
+            .map(|(i, j)| s.values[i * k + j])
+            .collect();
+        let groups = s.groups.as_ref().map(|(l, c)| {
+            let g = l.len();
+            let relabelled: Vec<String> = l.iter().rev().cloned().collect();
+            (relabelled, c.iter().rev().map(|&x| g - 1 - x).collect())
+        });
+        let other = fit(&subjects, &groups, &levels, &values);
+        for (a, b) in base.terms.iter().zip(&other.terms) {
+            assert!(rel(b.f, a.f) < 1e-10, "{name} {}", a.term);
+            assert!(rel(b.p, a.p) < 1e-9, "{name} {}", a.term);
+        }
+        if let (Some(a), Some(b)) = (&base.sphericity, &other.sphericity) {
+            assert!(rel(b.mauchly_w, a.mauchly_w) < 1e-10, "{name}");
+            assert!(
+                rel(b.greenhouse_geisser, a.greenhouse_geisser) < 1e-10,
+                "{name}"
+            );
+        }
+    }
+}

@@ -180,8 +180,29 @@ fn anova_with_an_empty_cell_names_it_and_a_single_value_cell_is_analysed() {
         "tukey",
         "--json",
     ]);
+    let warning = json["warnings"][0].as_str().unwrap();
+    assert!(warning.contains("single value"), "{warning}");
     let want = anova_expected("single-cell-2x3", "type3", "a:b", "F");
     assert!(rel(json["terms"][2]["F"].as_f64().unwrap(), want) < 1e-9);
+    // With one value in every cell there is no error term at all.
+    let ones = write(
+        dir.path(),
+        "ones.csv",
+        "drug,zinc,y\nveh,water,1\nveh,zinc,3\nimi,water,5\nimi,zinc,4\n",
+    );
+    let err = stderr_of(&[
+        "stats",
+        "anova",
+        ones.to_str().unwrap(),
+        "--value",
+        "y",
+        "--factors",
+        "drug,zinc",
+    ]);
+    assert!(
+        err.contains("ones.csv") && err.contains("more values than cells"),
+        "{err}"
+    );
     // Dunnett needs a control cell that exists.
     let err = stderr_of(&[
         "stats",

@@ -71,6 +71,20 @@ pub(super) fn anova(out: &mut dyn Write, args: &AnovaArgs) -> Result<(), Error> 
             }
         })
         .collect();
+    let warnings: Vec<String> = anova
+        .cells
+        .iter()
+        .filter(|c| c.n == 1)
+        .map(|c| {
+            format!(
+                "cell {} has a single value: it adds nothing to the error term and has no SD of its own; its comparisons rest on the pooled SD",
+                c.label
+            )
+        })
+        .collect();
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     let simple = if factors.len() > 1 {
         stats::simple_effects(&anova)
     } else {
@@ -125,6 +139,7 @@ pub(super) fn anova(out: &mut dyn Write, args: &AnovaArgs) -> Result<(), Error> 
             &simple,
             posthoc.as_ref(),
             &data.blank_rows,
+            &warnings,
         );
         writeln!(out, "{v}").ok();
     } else {

@@ -96,6 +96,7 @@ pub fn anova_json(
     simple: &[SimpleEffect],
     posthoc: Option<&CellPosthoc>,
     blank_rows: &[usize],
+    warnings: &[String],
 ) -> Value {
     let factors: Vec<Value> = a
         .factor_names
@@ -139,6 +140,7 @@ pub fn anova_json(
         "simple_effects": simple.iter().map(simple_effect_json).collect::<Vec<_>>(),
         "posthoc": posthoc.map(cell_posthoc_json),
         "blank_rows": blank_rows,
+        "warnings": warnings,
     })
 }
 
