@@ -8,5 +8,7 @@ mod stats_compare_cli;
 mod stats_distributions;
 mod stats_kgroups;
 mod stats_nist;
+mod stats_power;
+mod stats_survival;
 mod stats_two_groups;
 mod template_cli;
