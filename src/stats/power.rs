@@ -388,6 +388,18 @@ mod tests {
     }
 
     #[test]
+    fn a_large_effect_needs_the_smallest_n() {
+        // d = 10 gives power ≈ 0.99 already with 2 animals per group.
+        let s = sample_size(PowerDesign::TwoSampleT, 10.0, 0.05, 0.8).unwrap();
+        assert_eq!((s.n_exact, s.n), (2.0, 2));
+        assert_eq!(
+            s.power,
+            power(PowerDesign::TwoSampleT, 10.0, 0.05, 2.0).unwrap()
+        );
+        assert!(s.power > 0.8);
+    }
+
+    #[test]
     fn bad_arguments_are_refused() {
         let t = PowerDesign::TwoSampleT;
         for (e, a, n) in [(0.0, 0.05, 10.0), (0.5, 1.0, 10.0), (0.5, 0.05, 1.5)] {
