@@ -30,6 +30,8 @@ pub enum Error {
     },
     #[error("{path}: {source}")]
     Analysis { path: String, source: StatsError },
+    #[error("--scores {given:?} must be {groups} numbers separated by commas, one per group in order of first appearance")]
+    Scores { given: String, groups: usize },
     #[error("--level must lie between 0 and 1 (exclusive), not {0}")]
     Level(f64),
     #[error("--alpha must lie between 0 and 1 (exclusive), not {0}")]

@@ -11,5 +11,7 @@ mod stats_factorial;
 mod stats_kgroups;
 mod stats_models_cli;
 mod stats_nist;
+mod stats_power;
+mod stats_survival;
 mod stats_two_groups;
 mod template_cli;

@@ -543,3 +543,164 @@ fn regress_refuses_too_few_standards_and_a_curve_that_does_not_fit() {
     ]);
     assert!(err.contains("row 3") && err.contains("`x`"), "{err}");
 }
+
+fn survival_csv(dir: &Path, set: &str) -> PathBuf {
+    let data = csv_rows(&root().join("tests/fixtures/r/survival-data.csv"));
+    let mut text = String::from("animal,group,latency_s,immobile\n");
+    for (i, r) in data[1..].iter().filter(|r| r[0] == set).enumerate() {
+        text.push_str(&format!("A{i:02},{},{},{}\n", r[1], r[2], r[3]));
+    }
+    write(dir, &format!("{set}.csv"), &text)
+}
+
+fn survival_expected(set: &str, kind: &str, group: &str, field: &str) -> String {
+    let rows = csv_rows(&root().join("tests/fixtures/r/survival-expected.csv"));
+    rows[1..]
+        .iter()
+        .find(|r| r[0] == set && r[1] == kind && r[2] == group && r[4] == field)
+        .unwrap_or_else(|| panic!("no {set} {kind} {group} {field}"))[5]
+        .clone()
+}
+
+#[test]
+fn survival_json_has_curves_medians_and_the_tests_of_r() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = survival_csv(dir.path(), "fst-latency");
+    let json = run_json(&[
+        "stats",
+        "survival",
+        data.to_str().unwrap(),
+        "--time",
+        "latency_s",
+        "--event",
+        "immobile",
+        "--group",
+        "group",
+        "--json",
+    ]);
+    let groups = json["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 3);
+    for g in groups {
+        let name = g["group"].as_str().unwrap();
+        let median = survival_expected("fst-latency", "median", name, "median");
+        match median.as_str() {
+            "NA" => assert!(g["median"].is_null()),
+            m => assert!(rel(g["median"].as_f64().unwrap(), m.parse().unwrap()) < 1e-12),
+        }
+        let steps = g["steps"].as_array().unwrap();
+        let last = steps.last().unwrap();
+        assert!(last["survival"].as_f64().unwrap() < 1.0);
+    }
+    let chisq: f64 = survival_expected("fst-latency", "logrank", "", "chisq")
+        .parse()
+        .unwrap();
+    assert!(rel(json["logrank"]["chi_squared"].as_f64().unwrap(), chisq) < 1e-9);
+    let trend: f64 = survival_expected("fst-latency", "trend", "", "chisq")
+        .parse()
+        .unwrap();
+    assert!(rel(json["trend"]["chi_squared"].as_f64().unwrap(), trend) < 1e-9);
+    assert_eq!(json["trend"]["scores"], serde_json::json!([1.0, 2.0, 3.0]));
+}
+
+#[test]
+fn survival_refuses_bad_event_flags_negative_times_and_wrong_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "animal,group,latency_s,immobile\n";
+    let args = |p: &Path, extra: &[&str]| -> String {
+        let mut a = vec![
+            "stats",
+            "survival",
+            p.to_str().unwrap(),
+            "--time",
+            "latency_s",
+            "--event",
+            "immobile",
+            "--group",
+            "group",
+        ];
+        a.extend_from_slice(extra);
+        let a: Vec<String> = a.iter().map(|s| s.to_string()).collect();
+        stderr_of(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let flag = write(
+        dir.path(),
+        "flag.csv",
+        &format!("{header}A,veh,30,1\nB,veh,240,maybe\n"),
+    );
+    let err = args(&flag, &[]);
+    assert!(
+        err.contains("row 3") && err.contains("`maybe`") && err.contains("censored"),
+        "{err}"
+    );
+    let negative = write(
+        dir.path(),
+        "neg.csv",
+        &format!("{header}A,veh,30,1\nB,imi,-5,1\n"),
+    );
+    let err = args(&negative, &[]);
+    assert!(err.contains("row 3") && err.contains("negative"), "{err}");
+    let ok = write(
+        dir.path(),
+        "ok.csv",
+        &format!("{header}A,veh,30,1\nB,imi,50,1\nC,imi,240,0\n"),
+    );
+    let err = args(&ok, &["--scores", "0,10,20"]);
+    assert!(
+        err.contains("--scores") && err.contains("2 numbers"),
+        "{err}"
+    );
+    let censored = write(
+        dir.path(),
+        "none.csv",
+        &format!("{header}A,veh,240,0\nB,imi,240,0\n"),
+    );
+    let err = args(&censored, &[]);
+    assert!(err.contains("none.csv") && err.contains("event"), "{err}");
+}
+
+#[test]
+fn power_and_sample_size_match_pwr() {
+    let rows = csv_rows(&root().join("tests/fixtures/r/power-expected.csv"));
+    let find = |design: &str, effect: &str, n: &str, target: &str, field: &str| -> f64 {
+        rows[1..]
+            .iter()
+            .find(|r| {
+                r[0] == design
+                    && r[1] == effect
+                    && r[2] == "0.05"
+                    && r[4] == n
+                    && r[5] == target
+                    && r[6] == field
+            })
+            .unwrap_or_else(|| panic!("no {design} {effect} {n} {target} {field}"))[7]
+            .parse()
+            .unwrap()
+    };
+    let json = run_json(&[
+        "stats", "power", "--design", "t", "--effect", "0.5", "--n", "20", "--json",
+    ]);
+    assert!(
+        rel(
+            json["power"].as_f64().unwrap(),
+            find("t", "0.5", "20", "", "power")
+        ) < 1e-9
+    );
+    let json = run_json(&[
+        "stats", "power", "--design", "t", "--effect", "0.8", "--power", "0.8", "--json",
+    ]);
+    let n = json["n_per_group"].as_f64().unwrap();
+    assert_eq!(n, find("t", "0.8", "", "0.8", "n_per_group"));
+    assert!(
+        rel(
+            json["n_exact"].as_f64().unwrap(),
+            find("t", "0.8", "", "0.8", "n_exact")
+        ) < 1e-9
+    );
+    assert_eq!(json["n_total"].as_f64().unwrap(), 2.0 * n);
+    let err = stderr_of(&[
+        "stats", "power", "--design", "t", "--effect", "-1", "--n", "5",
+    ]);
+    assert!(err.contains("effect"), "{err}");
+    let err = stderr_of(&["stats", "power", "--design", "t", "--effect", "1"]);
+    assert!(err.contains("--power") && err.contains("--n"), "{err}");
+}

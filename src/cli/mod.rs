@@ -14,6 +14,7 @@ use crate::{ingest, report, stats};
 
 mod models_cli;
 mod stats_cli;
+mod survival_cli;
 
 /// Protocols, randomised blinded data capture and analysis for preclinical pharmacology.
 #[derive(Debug, Parser)]
@@ -111,6 +112,83 @@ pub enum StatsCommand {
         after_help = "Examples:\n  preclin stats regress standards.csv --x conc_uM --y area_ratio --weights best\n  preclin stats regress bca.csv --x ug_per_ml --y absorbance --model 4pl --predict sample_abs"
     )]
     Regress(RegressArgs),
+    /// Latency curves with censoring: Kaplan–Meier per group, median with CI, log-rank test
+    /// (and the test for trend over ordered groups).
+    #[command(
+        after_help = "Example:\n  preclin stats survival latency.csv --time latency_s --event immobile --group group"
+    )]
+    Survival(SurvivalArgs),
+    /// Power of a design, or the n per group that reaches a power (noncentral t and F).
+    #[command(
+        after_help = "Examples:\n  preclin stats power --design t --effect 1.3 --power 0.8\n  preclin stats power --design anova --groups 4 --effect 0.4 --n 10"
+    )]
+    Power(PowerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SurvivalArgs {
+    /// CSV or .xlsx file: one row per animal.
+    pub data: PathBuf,
+    /// Column of times (s), measured from the start of the session.
+    #[arg(long)]
+    pub time: String,
+    /// Column saying whether the event was seen (1, yes, true) or the time is censored
+    /// (0, no, false).
+    #[arg(long)]
+    pub event: String,
+    /// Column holding the group labels.
+    #[arg(long)]
+    pub group: String,
+    /// Scores of the groups for the test for trend (e.g. doses 0,10,20), in order of first
+    /// appearance; default 1, 2, … with three or more groups.
+    #[arg(long)]
+    pub scores: Option<String>,
+    /// Confidence level of the survival and median intervals.
+    #[arg(long, default_value_t = 0.95)]
+    pub level: f64,
+    /// Worksheet of an .xlsx file (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DesignArg {
+    /// Two groups, two-sided t test; effect = Cohen's d.
+    T,
+    /// One-way ANOVA of --groups groups; effect = Cohen's f.
+    Anova,
+    /// The interaction of a 2 × 2 design; effect = Cohen's f; n per cell.
+    #[value(name = "2x2")]
+    TwoByTwo,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("goal").required(true).args(["power", "n"])))]
+pub struct PowerArgs {
+    /// The design.
+    #[arg(long, value_enum)]
+    pub design: DesignArg,
+    /// The effect size: Cohen's d (t) or Cohen's f (anova, 2x2).
+    #[arg(long, allow_negative_numbers = true)]
+    pub effect: f64,
+    /// Significance level (two-sided for t).
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Target power: print the n per group that reaches it.
+    #[arg(long)]
+    pub power: Option<f64>,
+    /// n per group (per cell for 2x2): print the power it gives.
+    #[arg(long)]
+    pub n: Option<usize>,
+    /// Number of groups for --design anova.
+    #[arg(long)]
+    pub groups: Option<usize>,
+    /// Print one JSON object instead of a sentence.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -443,6 +521,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
         Command::Stats(StatsCommand::Anova(args)) => models_cli::anova(out, &args),
         Command::Stats(StatsCommand::RmAnova(args)) => models_cli::rm_anova(out, &args),
         Command::Stats(StatsCommand::Regress(args)) => models_cli::regress(out, &args),
+        Command::Stats(StatsCommand::Survival(args)) => survival_cli::survival(out, &args),
+        Command::Stats(StatsCommand::Power(args)) => survival_cli::power(out, &args),
         Command::Demo(args) => {
             let loaded =
                 protocol::builtin(DEMO_PROTOCOL).expect("the demo protocol is built in")?;

@@ -31,6 +31,18 @@ pub fn noncentral_t_cdf(t: f64, df: f64, delta: f64) -> f64 {
     average_over_chi_scale(df, &extra, 1e-12, |s| phi(t * s - delta)).clamp(0.0, 1.0)
 }
 
+/// P(T > t) for the noncentral t distribution, as E[Φ(δ − t·s)] over s = √(χ²_ν/ν):
+/// the upper tail integrated directly, so that it keeps its relative accuracy where
+/// 1 − [`noncentral_t_cdf`] would not.
+pub fn noncentral_t_sf(t: f64, df: f64, delta: f64) -> f64 {
+    let extra: Vec<f64> = if t.abs() > 1e-300 {
+        vec![(delta / t).abs()]
+    } else {
+        Vec::new()
+    };
+    average_over_chi_scale(df, &extra, 1e-12, |s| phi(delta - t * s)).clamp(0.0, 1.0)
+}
+
 /// The noncentrality parameters δ for which the observed t is the upper and the lower
 /// (1 − level)/2 quantile: the exact confidence interval of δ (Steiger & Fouladi 1997, in
 /// *What If There Were No Significance Tests?*, ch. 9; R: `MBESS::conf.limits.nct`).

@@ -1,6 +1,6 @@
-//! Pure numerics for group comparisons: functions on `&[f64]` and small result structs.
-//! No files, no data frames. Every method cites its source and is tested against
-//! published reference values (NIST StRD).
+//! Pure numerics for group comparisons, time-to-event (latency) data and power: functions
+//! on `&[f64]` and small result structs. No files, no data frames. Every method cites its
+//! source and is tested against published reference values (NIST StRD, R, mpmath).
 
 mod adjust;
 mod calibration;
@@ -19,10 +19,12 @@ mod oneway;
 mod outliers;
 mod parallel;
 mod posthoc;
+mod power;
 mod quadrature;
 mod repeated;
 mod studentized_range;
 mod sum;
+mod survival;
 mod ttest;
 
 pub use adjust::{adjust_p, Adjustment};
@@ -38,8 +40,8 @@ pub use descriptive::{describe, describe_centred, mean, quantile_type7, variance
 pub use distributions::{normal_cdf, normal_quantile, normal_sf};
 pub use dunnett::{dunnett_cdf, dunnett_lambdas, dunnett_quantile, dunnett_sf};
 pub use effect::{
-    eta_squared, hedges_correction, noncentral_t_cdf, noncentrality_interval, omega_squared,
-    standardised_difference, StandardisedDifference,
+    eta_squared, hedges_correction, noncentral_t_cdf, noncentral_t_sf, noncentrality_interval,
+    omega_squared, standardised_difference, StandardisedDifference,
 };
 pub use factorial::{
     factorial_anova, simple_effects, simple_pairwise_sidak, AnovaTerm, Cell, CellComparison,
@@ -55,6 +57,7 @@ pub use normality::{dagostino_pearson, shapiro_wilk};
 pub use oneway::{one_way_anova, OneWayAnova};
 pub use outliers::{grubbs, grubbs_outliers, iqr_outliers, Outlier};
 pub use posthoc::{posthoc, PairComparison, Posthoc, PosthocMethod};
+pub use power::{noncentral_f_cdf, noncentral_f_sf, power, sample_size, PowerDesign, SampleSize};
 pub use repeated::{
     repeated_measures_anova, BetweenFactor, RepeatedDesign, RmAnova, RmTerm, Sphericity,
 };
@@ -62,6 +65,10 @@ pub use studentized_range::{
     studentized_range_cdf, studentized_range_quantile, studentized_range_sf,
 };
 pub use sum::NeumaierSum;
+pub use survival::{
+    kaplan_meier, log_rank, log_rank_trend, KaplanMeier, KmStep, LogRank, LogRankTrend,
+    MedianSurvival,
+};
 pub use ttest::{two_sample_t, TTest, TTestKind};
 
 /// Why a statistic cannot be computed for the data given.
@@ -121,6 +128,39 @@ pub enum StatsError {
     NotConverged { what: &'static str, reason: String },
     #[error("{group} contains a value that is not a finite number ({value})")]
     NotFinite { group: String, value: f64 },
+    #[error(
+        "{what} needs one event flag per time, but {group} has {times} times and {events} flags"
+    )]
+    EventCountMismatch {
+        what: &'static str,
+        group: String,
+        times: usize,
+        events: usize,
+    },
+    #[error("{group} contains a negative time ({value}); times are counted from 0")]
+    NegativeTime { group: String, value: f64 },
+    #[error("{what} needs at least one event, but no subject in {groups} had one")]
+    NoEvents { what: &'static str, groups: String },
+    #[error("{what} is undefined: {reason}")]
+    Undefined {
+        what: &'static str,
+        reason: &'static str,
+    },
+    #[error("{what} needs one score per group, but {groups} groups have {scores} scores")]
+    ScoreCount {
+        what: &'static str,
+        groups: usize,
+        scores: usize,
+    },
+    #[error("{what}: {name} must be {expected}, but is {value}")]
+    OutOfRange {
+        what: &'static str,
+        name: &'static str,
+        expected: &'static str,
+        value: f64,
+    },
+    #[error("{what} would need more than {limit} subjects per group")]
+    SampleTooLarge { what: &'static str, limit: f64 },
 }
 
 /// Checks one group before a method uses it: every value finite, at least `min_n` values.

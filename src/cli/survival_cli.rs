@@ -1,0 +1,228 @@
+//! `preclin stats survival | power`: latency curves and sample size.
+
+use std::io::Write;
+
+use serde_json::{json, Value};
+
+use super::{DesignArg, PowerArgs, SurvivalArgs};
+use crate::report::{finite, format_p, significant, table, PStyle};
+use crate::stats::{self, KaplanMeier, PowerDesign, StatsError};
+use crate::{ingest, Error};
+
+fn opt(x: Option<f64>) -> Value {
+    x.map_or(Value::Null, finite)
+}
+
+fn km_json(group: &str, km: &KaplanMeier) -> Value {
+    let steps: Vec<Value> = km
+        .steps
+        .iter()
+        .map(|s| {
+            json!({ "time": finite(s.time), "n_risk": s.n_risk, "n_event": s.n_event,
+                "n_censor": s.n_censor, "survival": finite(s.survival),
+                "std_err": opt(s.std_err),
+                "ci": s.ci.map(|(l, u)| json!([finite(l), finite(u)])) })
+        })
+        .collect();
+    json!({
+        "group": group, "n": km.n, "events": km.events, "censored": km.n - km.events,
+        "median": opt(km.median.median),
+        "median_ci": [opt(km.median.lower), opt(km.median.upper)],
+        "steps": steps,
+    })
+}
+
+fn parse_scores(text: &str, k: usize) -> Result<Vec<f64>, Error> {
+    let scores: Option<Vec<f64>> = text
+        .split(',')
+        .map(|s| ingest::parse_number(s.trim(), false))
+        .collect();
+    match scores {
+        Some(s) if s.len() == k => Ok(s),
+        _ => Err(Error::Scores {
+            given: text.to_string(),
+            groups: k,
+        }),
+    }
+}
+
+pub(super) fn survival(out: &mut dyn Write, args: &SurvivalArgs) -> Result<(), Error> {
+    if !(args.level > 0.0 && args.level < 1.0) {
+        return Err(Error::Level(args.level));
+    }
+    let sheet = ingest::read_table(&args.data, args.sheet.as_deref())?;
+    let data = ingest::survival_columns(&sheet, &args.time, &args.event, &args.group)?;
+    let on_data = |e: StatsError| Error::Analysis {
+        path: args.data.display().to_string(),
+        source: e,
+    };
+    let curves = (0..data.groups.len())
+        .map(|g| stats::kaplan_meier(&data.times[g], &data.events[g], args.level))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(on_data)?;
+    let groups: Vec<(&str, &[f64], &[bool])> = data
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, name)| {
+            (
+                name.as_str(),
+                data.times[g].as_slice(),
+                data.events[g].as_slice(),
+            )
+        })
+        .collect();
+    let k = groups.len();
+    let logrank = (k >= 2)
+        .then(|| stats::log_rank(&groups))
+        .transpose()
+        .map_err(on_data)?;
+    let scores = match &args.scores {
+        Some(text) => Some(parse_scores(text, k)?),
+        None if k >= 3 => Some((1..=k).map(|s| s as f64).collect()),
+        None => None,
+    };
+    let trend = match &scores {
+        Some(s) if k >= 2 => Some(stats::log_rank_trend(&groups, s).map_err(on_data)?),
+        _ => None,
+    };
+    if args.json {
+        let curves_json: Vec<Value> = data
+            .groups
+            .iter()
+            .zip(&curves)
+            .map(|(g, km)| km_json(g, km))
+            .collect();
+        let logrank_json = logrank.as_ref().map(|l| {
+            json!({ "chi_squared": finite(l.test.statistic), "df": l.test.df.first().copied().map(finite),
+                "p": finite(l.test.p), "observed": l.observed,
+                "expected": l.expected.iter().map(|e| finite(*e)).collect::<Vec<_>>() })
+        });
+        let trend_json = trend.as_ref().map(|t| {
+            json!({ "scores": scores, "u": finite(t.u), "variance": finite(t.variance),
+                "chi_squared": finite(t.test.statistic), "df": 1, "p": finite(t.test.p) })
+        });
+        writeln!(
+            out,
+            "{}",
+            json!({ "time": args.time, "event": args.event, "confidence_level": args.level,
+                "groups": curves_json, "logrank": logrank_json, "trend": trend_json })
+        )
+        .ok();
+        return Ok(());
+    }
+    let f = |x: f64| significant(x, 4);
+    let o = |x: Option<f64>| x.map_or("not reached".to_string(), f);
+    let mut rows = vec![vec![
+        "group".to_string(),
+        "n".into(),
+        "events".into(),
+        "censored".into(),
+        "median".into(),
+        format!("{:.0}% CI", args.level * 100.0),
+    ]];
+    for (g, km) in data.groups.iter().zip(&curves) {
+        rows.push(vec![
+            g.clone(),
+            km.n.to_string(),
+            km.events.to_string(),
+            (km.n - km.events).to_string(),
+            o(km.median.median),
+            format!("{} to {}", o(km.median.lower), o(km.median.upper)),
+        ]);
+    }
+    writeln!(
+        out,
+        "{}: Kaplan–Meier (censored values marked by {} = 0)",
+        args.time, args.event
+    )
+    .ok();
+    write!(out, "{}", table(&rows)).ok();
+    if let Some(l) = &logrank {
+        writeln!(
+            out,
+            "Log-rank: χ²({}) = {:.2}, p {}",
+            l.test.df.first().copied().unwrap_or(f64::NAN),
+            l.test.statistic,
+            format_p(l.test.p, PStyle::Gp)
+        )
+        .ok();
+    }
+    if let (Some(t), Some(s)) = (&trend, &scores) {
+        let s: Vec<String> = s.iter().map(|v| v.to_string()).collect();
+        writeln!(
+            out,
+            "Log-rank test for trend (scores {}): χ²(1) = {:.2}, p {}",
+            s.join(", "),
+            t.test.statistic,
+            format_p(t.test.p, PStyle::Gp)
+        )
+        .ok();
+    }
+    Ok(())
+}
+
+pub(super) fn power(out: &mut dyn Write, args: &PowerArgs) -> Result<(), Error> {
+    let (design, measure) = match args.design {
+        DesignArg::T => (PowerDesign::TwoSampleT, "d"),
+        DesignArg::Anova => (
+            PowerDesign::OneWayAnova {
+                groups: args.groups.unwrap_or(3),
+            },
+            "f",
+        ),
+        DesignArg::TwoByTwo => (PowerDesign::Interaction2x2, "f"),
+    };
+    let groups = match design {
+        PowerDesign::TwoSampleT => 2,
+        PowerDesign::OneWayAnova { groups } => groups,
+        PowerDesign::Interaction2x2 => 4,
+    };
+    let design_id = match args.design {
+        DesignArg::T => "t",
+        DesignArg::Anova => "anova",
+        DesignArg::TwoByTwo => "2x2",
+    };
+    let mut v = json!({ "design": design_id, "effect": args.effect, "effect_measure": measure,
+        "alpha": args.alpha, "groups": groups });
+    let text;
+    match (args.power, args.n) {
+        (Some(target), None) => {
+            let s = stats::sample_size(design, args.effect, args.alpha, target)?;
+            v["target_power"] = json!(target);
+            v["n_exact"] = finite(s.n_exact);
+            v["n_per_group"] = json!(s.n);
+            v["n_total"] = json!(s.n * groups);
+            v["power"] = finite(s.power);
+            text = format!(
+                "{} per group ({} in total) give {:.1}% power for {measure} = {} at α = {} (exact solution n = {:.2}).\n",
+                s.n,
+                s.n * groups,
+                s.power * 100.0,
+                args.effect,
+                args.alpha,
+                s.n_exact
+            );
+        }
+        (None, Some(n)) => {
+            let p = stats::power(design, args.effect, args.alpha, n as f64)?;
+            v["n_per_group"] = json!(n);
+            v["n_total"] = json!(n * groups);
+            v["power"] = finite(p);
+            text = format!(
+                "{n} per group ({} in total): power {:.1}% for {measure} = {} at α = {}.\n",
+                n * groups,
+                p * 100.0,
+                args.effect,
+                args.alpha
+            );
+        }
+        _ => unreachable!("clap requires exactly one of --power and --n"),
+    }
+    if args.json {
+        writeln!(out, "{v}").ok();
+    } else {
+        write!(out, "{text}").ok();
+    }
+    Ok(())
+}
