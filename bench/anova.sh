@@ -4,11 +4,7 @@
 # generated here with awk from a fixed seed.
 # Usage: bash bench/anova.sh   — prints wall time and peak RSS per run.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-cargo build --release --quiet
-bin=target/release/preclin
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib.sh"
 
 # Unbalanced on purpose: imipramine:zinc cells are a little rarer.
 awk 'BEGIN {
@@ -22,20 +18,6 @@ awk 'BEGIN {
     printf "A%07d,%s,%s,%.1f\n", i, d, z, m + 25 * e
   }
 }' > "$work/big.csv"
-
-run() {
-  local name=$1; shift
-  local start end rss_kib="?"
-  start=$(date +%s.%N)
-  if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f "%M" -o "$work/rss" "$bin" "$@" >/dev/null
-    rss_kib=$(cat "$work/rss")
-  else
-    "$bin" "$@" >/dev/null
-  fi
-  end=$(date +%s.%N)
-  printf '%-44s wall %6.3f s   peak RSS %s KiB\n' "$name" "$(echo "$end - $start" | bc)" "$rss_kib"
-}
 
 for i in 1 2 3; do
   run "2x2 Type III ANOVA, 1e6 rows (run $i)" stats anova "$work/big.csv" \

@@ -3,11 +3,7 @@
 # 10 groups (release build). The data are generated here with awk from a fixed seed.
 # Usage: bash bench/compare.sh   — prints wall time and peak RSS per run.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-cargo build --release --quiet
-bin=target/release/preclin
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib.sh"
 
 awk 'BEGIN {
   srand(20261121); print "animal,group,immobility_s";
@@ -17,20 +13,6 @@ awk 'BEGIN {
     printf "A%07d,G%02d,%.2f\n", i, g, 150 + 2 * g + 30 * z
   }
 }' > "$work/big.csv"
-
-run() {
-  local name=$1; shift
-  local start end rss_kib="?"
-  start=$(date +%s.%N)
-  if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f "%M" -o "$work/rss" "$bin" "$@" >/dev/null
-    rss_kib=$(cat "$work/rss")
-  else
-    "$bin" "$@" >/dev/null
-  fi
-  end=$(date +%s.%N)
-  printf '%-40s wall %6.3f s   peak RSS %s KiB\n' "$name" "$(echo "$end - $start" | bc)" "$rss_kib"
-}
 
 for i in 1 2 3; do
   run "ANOVA + Tukey, 1e6 rows (run $i)" stats compare "$work/big.csv" \

@@ -43,6 +43,17 @@ pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Log relative error against a certified value: the number of correct significant
+/// digits (15 when exact).
+pub fn lre(x: f64, certified: f64) -> f64 {
+    let r = rel(x, certified);
+    if r == 0.0 {
+        15.0
+    } else {
+        (-r.log10()).min(15.0)
+    }
+}
+
 /// Relative difference, or absolute when the reference is 0.
 pub fn rel(a: f64, e: f64) -> f64 {
     if e == 0.0 {

@@ -14,7 +14,7 @@ use preclin::stats::{
     Weighting,
 };
 
-use crate::common::{csv_rows, rel, root};
+use crate::common::{csv_rows, lre, rel, root};
 
 struct Set {
     x: Vec<f64>,
@@ -202,16 +202,6 @@ fn four_parameter_logistic_matches_r_nls() {
         "4PL: worst error {worst:.2e} after {} iterations",
         fit.iterations
     );
-}
-
-/// Log relative error: the number of correct significant digits (15 when exact).
-fn lre(x: f64, certified: f64) -> f64 {
-    let r = rel(x, certified);
-    if r == 0.0 {
-        15.0
-    } else {
-        (-r.log10()).min(15.0)
-    }
 }
 
 #[test]

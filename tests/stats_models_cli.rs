@@ -26,24 +26,49 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
-/// One set of anova-data.csv as `drug,zinc,immobility` (the two-way sets).
-fn anova_csv(dir: &Path, set: &str) -> PathBuf {
-    let data = csv_rows(&root().join("tests/fixtures/r/anova-data.csv"));
-    let mut text = String::from("drug,zinc,immobility\n");
+/// The rows of one set of an R fixture data file (`tests/fixtures/r/NAME`, set in the
+/// first column), the given columns written under `header` as the CSV a lab would have.
+fn set_csv(dir: &Path, fixture: &str, set: &str, header: &str, columns: &[usize]) -> PathBuf {
+    let data = csv_rows(&root().join("tests/fixtures/r").join(fixture));
+    let mut text = format!("{header}\n");
     for r in data[1..].iter().filter(|r| r[0] == set) {
-        text.push_str(&format!("{},{},{}\n", r[1], r[2], r[4]));
+        let cells: Vec<&str> = columns.iter().map(|&c| r[c].as_str()).collect();
+        text.push_str(&cells.join(","));
+        text.push('\n');
     }
     write(dir, &format!("{set}.csv"), &text)
 }
 
-fn anova_expected(set: &str, kind: &str, term: &str, field: &str) -> f64 {
-    let rows = csv_rows(&root().join("tests/fixtures/r/anova-expected.csv"));
-    rows[1..]
+/// The last column of the row of an R fixture whose columns `key` (column, text) match.
+fn expected_text(fixture: &str, key: &[(usize, &str)]) -> String {
+    let rows = csv_rows(&root().join("tests/fixtures/r").join(fixture));
+    let row = rows[1..]
         .iter()
-        .find(|r| r[0] == set && r[1] == kind && r[2] == term && r[4] == field)
-        .unwrap_or_else(|| panic!("no {set} {kind} {term} {field}"))[5]
-        .parse()
-        .unwrap()
+        .find(|r| key.iter().all(|(c, v)| r[*c] == *v))
+        .unwrap_or_else(|| panic!("{fixture} has no row {key:?}"));
+    row.last().unwrap().clone()
+}
+
+fn expected(fixture: &str, key: &[(usize, &str)]) -> f64 {
+    expected_text(fixture, key).parse().unwrap()
+}
+
+/// One set of anova-data.csv as `drug,zinc,immobility` (the two-way sets).
+fn anova_csv(dir: &Path, set: &str) -> PathBuf {
+    set_csv(
+        dir,
+        "anova-data.csv",
+        set,
+        "drug,zinc,immobility",
+        &[1, 2, 4],
+    )
+}
+
+fn anova_expected(set: &str, kind: &str, term: &str, field: &str) -> f64 {
+    expected(
+        "anova-expected.csv",
+        &[(0, set), (1, kind), (2, term), (4, field)],
+    )
 }
 
 #[test]
@@ -236,22 +261,12 @@ fn anova_with_an_empty_cell_names_it_and_a_single_value_cell_is_analysed() {
 
 /// One set of rm-anova-data.csv as `animal,group,minute,immobility`.
 fn rm_csv(dir: &Path, set: &str) -> PathBuf {
-    let data = csv_rows(&root().join("tests/fixtures/r/rm-anova-data.csv"));
-    let mut text = String::from("animal,group,minute,immobility\n");
-    for r in data[1..].iter().filter(|r| r[0] == set) {
-        text.push_str(&format!("{},{},{},{}\n", r[1], r[2], r[3], r[4]));
-    }
-    write(dir, &format!("{set}.csv"), &text)
+    let header = "animal,group,minute,immobility";
+    set_csv(dir, "rm-anova-data.csv", set, header, &[1, 2, 3, 4])
 }
 
 fn rm_expected(set: &str, term: &str, field: &str) -> f64 {
-    let rows = csv_rows(&root().join("tests/fixtures/r/rm-anova-expected.csv"));
-    rows[1..]
-        .iter()
-        .find(|r| r[0] == set && r[1] == term && r[2] == field)
-        .unwrap_or_else(|| panic!("no {set} {term} {field}"))[3]
-        .parse()
-        .unwrap()
+    expected("rm-anova-expected.csv", &[(0, set), (1, term), (2, field)])
 }
 
 #[test]
@@ -367,21 +382,12 @@ fn rm_anova_refuses_repeated_rows_switching_groups_and_empty_levels() {
 }
 
 fn regress_csv(dir: &Path, set: &str) -> PathBuf {
-    let data = csv_rows(&root().join("tests/fixtures/r/regress-data.csv"));
-    let mut text = String::from("conc,response\n");
-    for r in data[1..].iter().filter(|r| r[0] == set) {
-        text.push_str(&format!("{},{}\n", r[2], r[3]));
-    }
-    write(dir, &format!("{set}.csv"), &text)
+    set_csv(dir, "regress-data.csv", set, "conc,response", &[2, 3])
 }
 
 fn regress_expected(set: &str, model: &str, weights: &str, field: &str, index: &str) -> String {
-    let rows = csv_rows(&root().join("tests/fixtures/r/regress-expected.csv"));
-    rows[1..]
-        .iter()
-        .find(|r| r[0] == set && r[1] == model && r[2] == weights && r[3] == field && r[4] == index)
-        .unwrap_or_else(|| panic!("no {set} {model} {weights} {field} {index}"))[5]
-        .clone()
+    let key = [(0, set), (1, model), (2, weights), (3, field), (4, index)];
+    expected_text("regress-expected.csv", &key)
 }
 
 #[test]
@@ -545,21 +551,13 @@ fn regress_refuses_too_few_standards_and_a_curve_that_does_not_fit() {
 }
 
 fn survival_csv(dir: &Path, set: &str) -> PathBuf {
-    let data = csv_rows(&root().join("tests/fixtures/r/survival-data.csv"));
-    let mut text = String::from("animal,group,latency_s,immobile\n");
-    for (i, r) in data[1..].iter().filter(|r| r[0] == set).enumerate() {
-        text.push_str(&format!("A{i:02},{},{},{}\n", r[1], r[2], r[3]));
-    }
-    write(dir, &format!("{set}.csv"), &text)
+    let header = "group,latency_s,immobile";
+    set_csv(dir, "survival-data.csv", set, header, &[1, 2, 3])
 }
 
 fn survival_expected(set: &str, kind: &str, group: &str, field: &str) -> String {
-    let rows = csv_rows(&root().join("tests/fixtures/r/survival-expected.csv"));
-    rows[1..]
-        .iter()
-        .find(|r| r[0] == set && r[1] == kind && r[2] == group && r[4] == field)
-        .unwrap_or_else(|| panic!("no {set} {kind} {group} {field}"))[5]
-        .clone()
+    let key = [(0, set), (1, kind), (2, group), (4, field)];
+    expected_text("survival-expected.csv", &key)
 }
 
 #[test]
@@ -660,21 +658,16 @@ fn survival_refuses_bad_event_flags_negative_times_and_wrong_scores() {
 
 #[test]
 fn power_and_sample_size_match_pwr() {
-    let rows = csv_rows(&root().join("tests/fixtures/r/power-expected.csv"));
     let find = |design: &str, effect: &str, n: &str, target: &str, field: &str| -> f64 {
-        rows[1..]
-            .iter()
-            .find(|r| {
-                r[0] == design
-                    && r[1] == effect
-                    && r[2] == "0.05"
-                    && r[4] == n
-                    && r[5] == target
-                    && r[6] == field
-            })
-            .unwrap_or_else(|| panic!("no {design} {effect} {n} {target} {field}"))[7]
-            .parse()
-            .unwrap()
+        let key = [
+            (0, design),
+            (1, effect),
+            (2, "0.05"),
+            (4, n),
+            (5, target),
+            (6, field),
+        ];
+        expected("power-expected.csv", &key)
     };
     let json = run_json(&[
         "stats", "power", "--design", "t", "--effect", "0.5", "--n", "20", "--json",

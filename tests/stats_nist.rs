@@ -4,25 +4,13 @@ use std::path::PathBuf;
 
 use preclin::stats::{mean, one_way_anova, variance, OneWayAnova};
 
+use crate::common::lre;
+
 fn nist(rel: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/nist")
         .join(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Log relative error: the number of correct significant digits (15 when exact).
-fn lre(x: f64, certified: f64) -> f64 {
-    let rel = if certified == 0.0 {
-        (x - certified).abs()
-    } else {
-        ((x - certified) / certified).abs()
-    };
-    if rel == 0.0 {
-        15.0
-    } else {
-        (-rel.log10()).min(15.0)
-    }
 }
 
 #[test]

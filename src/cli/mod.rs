@@ -146,12 +146,8 @@ pub struct SurvivalArgs {
     /// Confidence level of the survival and median intervals.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
-    /// Worksheet of an .xlsx file (default: the first).
-    #[arg(long)]
-    pub sheet: Option<String>,
-    /// Print one JSON object instead of tables.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: SheetOutput,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -191,6 +187,17 @@ pub struct PowerArgs {
     pub json: bool,
 }
 
+/// Options shared by the model commands: which worksheet, and JSON or tables.
+#[derive(Debug, Args)]
+pub struct SheetOutput {
+    /// Worksheet of an .xlsx file (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct AnovaArgs {
     /// CSV (comma- or semicolon-separated) or .xlsx file with a header row.
@@ -214,12 +221,8 @@ pub struct AnovaArgs {
     /// Significance level of the simultaneous confidence intervals.
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
-    /// Worksheet of an .xlsx file (default: the first).
-    #[arg(long)]
-    pub sheet: Option<String>,
-    /// Print one JSON object instead of tables.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: SheetOutput,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -246,12 +249,8 @@ pub struct RmAnovaArgs {
     /// The between-subject factor column (group), if any.
     #[arg(long)]
     pub between: Option<String>,
-    /// Worksheet of an .xlsx file (default: the first).
-    #[arg(long)]
-    pub sheet: Option<String>,
-    /// Print one JSON object instead of tables.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: SheetOutput,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -299,12 +298,8 @@ pub struct RegressArgs {
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
-    /// Worksheet of an .xlsx file (default: the first).
-    #[arg(long)]
-    pub sheet: Option<String>,
-    /// Print one JSON object instead of tables.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: SheetOutput,
 }
 
 /// The data and columns every `stats` command reads.

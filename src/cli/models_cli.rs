@@ -19,7 +19,7 @@ fn on_data(path: &std::path::Path) -> impl Fn(StatsError) -> Error + '_ {
 
 pub(super) fn anova(out: &mut dyn Write, args: &AnovaArgs) -> Result<(), Error> {
     super::stats_cli::check_alpha(args.alpha)?;
-    let sheet = ingest::read_table(&args.data, args.sheet.as_deref())?;
+    let sheet = ingest::read_table(&args.data, args.output.sheet.as_deref())?;
     let names: Vec<&str> = args.factors.iter().map(String::as_str).collect();
     let data = ingest::factor_values(&sheet, &args.value, &names)?;
     let factors: Vec<Factor> = data
@@ -131,7 +131,7 @@ pub(super) fn anova(out: &mut dyn Write, args: &AnovaArgs) -> Result<(), Error> 
             Some(CellPosthoc::Cells(p))
         }
     };
-    if args.json {
+    if args.output.json {
         let v = report::anova_json(
             &args.value,
             &anova,
@@ -150,7 +150,7 @@ pub(super) fn anova(out: &mut dyn Write, args: &AnovaArgs) -> Result<(), Error> 
 }
 
 pub(super) fn rm_anova(out: &mut dyn Write, args: &RmAnovaArgs) -> Result<(), Error> {
-    let sheet = ingest::read_table(&args.data, args.sheet.as_deref())?;
+    let sheet = ingest::read_table(&args.data, args.output.sheet.as_deref())?;
     let layout = ingest::repeated_layout(
         &sheet,
         &args.value,
@@ -179,7 +179,7 @@ pub(super) fn rm_anova(out: &mut dyn Write, args: &RmAnovaArgs) -> Result<(), Er
         values: &layout.values,
     })
     .map_err(on_data(&args.data))?;
-    if args.json {
+    if args.output.json {
         let excluded: Vec<(String, Vec<String>)> = layout
             .excluded
             .iter()
@@ -226,7 +226,7 @@ pub(super) fn regress(out: &mut dyn Write, args: &RegressArgs) -> Result<(), Err
     if !(args.level > 0.0 && args.level < 1.0) {
         return Err(Error::Level(args.level));
     }
-    let sheet = ingest::read_table(&args.data, args.sheet.as_deref())?;
+    let sheet = ingest::read_table(&args.data, args.output.sheet.as_deref())?;
     let xy = ingest::xy_columns(&sheet, &args.x, &args.y)?;
     let unknowns = unknowns(&sheet, &xy.samples, args.predict.as_deref())?;
     let data_err = on_data(&args.data);
@@ -240,7 +240,7 @@ pub(super) fn regress(out: &mut dyn Write, args: &RegressArgs) -> Result<(), Err
                 .iter()
                 .map(|&(r, y)| (r, y, fit.concentration(y)))
                 .collect();
-            if args.json {
+            if args.output.json {
                 let v = report::logistic_json(&fit, &xy.x, &xy.y, &xy.rows, &predictions);
                 writeln!(out, "{v}").ok();
             } else {
@@ -272,7 +272,7 @@ pub(super) fn regress(out: &mut dyn Write, args: &RegressArgs) -> Result<(), Err
         .iter()
         .map(|&(r, y)| (r, stats::inverse_predict(&fit, y)))
         .collect();
-    if args.json {
+    if args.output.json {
         let v = report::calibration_json(&fit, &xy.rows, &compared, &predictions);
         writeln!(out, "{v}").ok();
     } else {

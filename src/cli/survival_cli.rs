@@ -50,7 +50,7 @@ pub(super) fn survival(out: &mut dyn Write, args: &SurvivalArgs) -> Result<(), E
     if !(args.level > 0.0 && args.level < 1.0) {
         return Err(Error::Level(args.level));
     }
-    let sheet = ingest::read_table(&args.data, args.sheet.as_deref())?;
+    let sheet = ingest::read_table(&args.data, args.output.sheet.as_deref())?;
     let data = ingest::survival_columns(&sheet, &args.time, &args.event, &args.group)?;
     let on_data = |e: StatsError| Error::Analysis {
         path: args.data.display().to_string(),
@@ -86,7 +86,7 @@ pub(super) fn survival(out: &mut dyn Write, args: &SurvivalArgs) -> Result<(), E
         Some(s) if k >= 2 => Some(stats::log_rank_trend(&groups, s).map_err(on_data)?),
         _ => None,
     };
-    if args.json {
+    if args.output.json {
         let curves_json: Vec<Value> = data
             .groups
             .iter()
