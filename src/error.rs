@@ -21,6 +21,8 @@ pub enum Error {
     Ingest(Box<IngestError>),
     #[error(transparent)]
     Stats(#[from] StatsError),
+    #[error(transparent)]
+    Study(Box<crate::analysis::AnalysisError>),
     #[error("{path}: column {column} has no group {level:?}\nhelp: the groups are {}", known.join(", "))]
     UnknownGroup {
         path: String,
@@ -38,6 +40,12 @@ pub enum Error {
     Alpha(f64),
     #[error("{invalid} of {total} protocol files are invalid")]
     InvalidProtocols { invalid: usize, total: usize },
+}
+
+impl From<crate::analysis::AnalysisError> for Error {
+    fn from(e: crate::analysis::AnalysisError) -> Self {
+        Error::Study(Box::new(e))
+    }
 }
 
 impl From<IngestError> for Error {

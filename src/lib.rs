@@ -5,6 +5,7 @@
 //! The flow runs left to right: [`protocol`] → [`study`] → (capture) → ingest → assay →
 //! stats → plot → report. The [`cli`] module maps command-line arguments onto these calls.
 
+pub mod analysis;
 pub mod cli;
 pub mod error;
 pub mod ingest;

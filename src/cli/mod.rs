@@ -41,6 +41,11 @@ pub enum Command {
     /// Statistics on any CSV or .xlsx file, like Prism's column analyses.
     #[command(subcommand)]
     Stats(StatsCommand),
+    /// Analyse a study folder: validated scores in, statistics, figures and a report out.
+    #[command(
+        after_help = "Examples:\n  preclin analyze fst-2026-01\n  preclin analyze fst-2026-01 --data scores-from-boris.csv --out fst-2026-01/results-boris --force"
+    )]
+    Analyze(AnalyzeArgs),
     /// Build an example study from the built-in protocol and sample data.
     #[command(after_help = "Example:\n  preclin demo --out preclin-demo")]
     Demo(DemoArgs),
@@ -448,6 +453,21 @@ pub struct TemplateArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// The study folder made by `preclin template`, with its filled scoring sheet.
+    pub study: PathBuf,
+    /// The scores to analyse, when not in the study's sheets/scoring.csv or capture.xlsx.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Where to write the results (default: STUDY/results).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the files of an existing results folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Where to build the example study.
     #[arg(long, default_value = "preclin-demo")]
@@ -518,6 +538,13 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
         Command::Stats(StatsCommand::Regress(args)) => models_cli::regress(out, &args),
         Command::Stats(StatsCommand::Survival(args)) => survival_cli::survival(out, &args),
         Command::Stats(StatsCommand::Power(args)) => survival_cli::power(out, &args),
+        Command::Analyze(args) => {
+            let out_dir = args
+                .out
+                .clone()
+                .unwrap_or_else(|| args.study.join("results"));
+            analyze_study(out, &args.study, args.data.as_deref(), &out_dir, args.force)
+        }
         Command::Demo(args) => {
             let loaded =
                 protocol::builtin(DEMO_PROTOCOL).expect("the demo protocol is built in")?;
@@ -538,6 +565,29 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
             Ok(())
         }
     }
+}
+
+/// Runs the analysis, writes `results/` in one piece and prints a short summary.
+fn analyze_study(
+    out: &mut dyn Write,
+    study: &Path,
+    data: Option<&Path>,
+    out_dir: &Path,
+    force: bool,
+) -> Result<(), Error> {
+    if out_dir.exists()
+        && !force
+        && std::fs::read_dir(out_dir).is_ok_and(|mut d| d.next().is_some())
+    {
+        return Err(Error::Output(crate::study::OutputError::NotEmpty {
+            dir: out_dir.to_path_buf(),
+        }));
+    }
+    let a = crate::analysis::analyze(study, data)?;
+    let files = crate::analysis::results_files(&a);
+    write_study(out_dir, &files, force)?;
+    write!(out, "{}", report::analysis_summary(&a, out_dir)).ok();
+    Ok(())
 }
 
 fn describe(out: &mut dyn Write, args: &DescribeArgs) -> Result<(), Error> {

@@ -2,35 +2,12 @@
 
 use std::io::Write;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::{DesignArg, PowerArgs, SurvivalArgs};
-use crate::report::{finite, format_p, significant, table, PStyle};
-use crate::stats::{self, KaplanMeier, PowerDesign, StatsError};
+use crate::report::{self, finite, format_p, significant, table, PStyle};
+use crate::stats::{self, PowerDesign, StatsError};
 use crate::{ingest, Error};
-
-fn opt(x: Option<f64>) -> Value {
-    x.map_or(Value::Null, finite)
-}
-
-fn km_json(group: &str, km: &KaplanMeier) -> Value {
-    let steps: Vec<Value> = km
-        .steps
-        .iter()
-        .map(|s| {
-            json!({ "time": finite(s.time), "n_risk": s.n_risk, "n_event": s.n_event,
-                "n_censor": s.n_censor, "survival": finite(s.survival),
-                "std_err": opt(s.std_err),
-                "ci": s.ci.map(|(l, u)| json!([finite(l), finite(u)])) })
-        })
-        .collect();
-    json!({
-        "group": group, "n": km.n, "events": km.events, "censored": km.n - km.events,
-        "median": opt(km.median.median),
-        "median_ci": [opt(km.median.lower), opt(km.median.upper)],
-        "steps": steps,
-    })
-}
 
 fn parse_scores(text: &str, k: usize) -> Result<Vec<f64>, Error> {
     let scores: Option<Vec<f64>> = text
@@ -87,28 +64,18 @@ pub(super) fn survival(out: &mut dyn Write, args: &SurvivalArgs) -> Result<(), E
         _ => None,
     };
     if args.output.json {
-        let curves_json: Vec<Value> = data
-            .groups
-            .iter()
-            .zip(&curves)
-            .map(|(g, km)| km_json(g, km))
-            .collect();
-        let logrank_json = logrank.as_ref().map(|l| {
-            json!({ "chi_squared": finite(l.test.statistic), "df": l.test.df.first().copied().map(finite),
-                "p": finite(l.test.p), "observed": l.observed,
-                "expected": l.expected.iter().map(|e| finite(*e)).collect::<Vec<_>>() })
-        });
-        let trend_json = trend.as_ref().map(|t| {
-            json!({ "scores": scores, "u": finite(t.u), "variance": finite(t.variance),
-                "chi_squared": finite(t.test.statistic), "df": 1, "p": finite(t.test.p) })
-        });
-        writeln!(
-            out,
-            "{}",
-            json!({ "time": args.time, "event": args.event, "confidence_level": args.level,
-                "groups": curves_json, "logrank": logrank_json, "trend": trend_json })
-        )
-        .ok();
+        let names: Vec<&str> = data.groups.iter().map(String::as_str).collect();
+        let trend = trend.as_ref().zip(scores.as_deref());
+        let v = report::survival_json(
+            &args.time,
+            &args.event,
+            args.level,
+            &names,
+            &curves,
+            logrank.as_ref(),
+            trend,
+        );
+        writeln!(out, "{v}").ok();
         return Ok(());
     }
     let f = |x: f64| significant(x, 4);

@@ -2,16 +2,20 @@
 //! tables. Non-finite numbers are written as JSON `null`, never as strings.
 
 mod compare;
+mod figures;
+mod html;
 mod json;
 mod models;
 mod pvalue;
 mod text;
 
 pub use compare::{apa_sentence, assumptions_json, compare_json, compare_text, posthoc_json};
+pub use figures::study_figures;
+pub use html::{analysis_summary, escape_html, methods_paragraph, report_html, StudyFigure};
 pub use json::{describe_json, finite};
 pub use models::{
     anova_apa, anova_json, anova_text, calibration_json, calibration_text, logistic_json,
-    logistic_text, rm_anova_json, rm_anova_text, CellPosthoc, CellSummary,
+    logistic_text, rm_anova_json, rm_anova_text, survival_json, CellPosthoc, CellSummary,
 };
 pub use pvalue::{apa_p, format_p, stars, PStyle};
 pub use text::{describe_table, significant, table};

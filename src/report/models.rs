@@ -8,8 +8,8 @@ use super::json::finite;
 use super::pvalue::{apa_df, apa_p, apa_proportion, format_p, stars, PStyle};
 use super::text::{significant, table};
 use crate::stats::{
-    CalibrationFit, CellComparison, FactorialAnova, InversePrediction, LogisticFit, Posthoc,
-    RmAnova, RmTerm, SimpleEffect, Sphericity,
+    CalibrationFit, CellComparison, FactorialAnova, InversePrediction, KaplanMeier, LogRank,
+    LogRankTrend, LogisticFit, Posthoc, RmAnova, RmTerm, SimpleEffect, Sphericity,
 };
 
 fn opt(x: Option<f64>) -> Value {
@@ -679,4 +679,53 @@ pub fn logistic_text(
         }
     }
     out
+}
+
+fn km_json(group: &str, km: &KaplanMeier) -> Value {
+    let steps: Vec<Value> = km
+        .steps
+        .iter()
+        .map(|s| {
+            json!({ "time": finite(s.time), "n_risk": s.n_risk, "n_event": s.n_event,
+                "n_censor": s.n_censor, "survival": finite(s.survival),
+                "std_err": opt(s.std_err),
+                "ci": s.ci.map(|(l, u)| json!([finite(l), finite(u)])) })
+        })
+        .collect();
+    json!({
+        "group": group, "n": km.n, "events": km.events, "censored": km.n - km.events,
+        "median": opt(km.median.median),
+        "median_ci": [opt(km.median.lower), opt(km.median.upper)],
+        "steps": steps,
+    })
+}
+
+/// `preclin stats survival --json`: Kaplan–Meier curves, the log-rank test and the test
+/// for trend with its scores.
+pub fn survival_json(
+    time: &str,
+    event: &str,
+    level: f64,
+    groups: &[&str],
+    curves: &[KaplanMeier],
+    logrank: Option<&LogRank>,
+    trend: Option<(&LogRankTrend, &[f64])>,
+) -> Value {
+    let curves: Vec<Value> = groups
+        .iter()
+        .zip(curves)
+        .map(|(g, km)| km_json(g, km))
+        .collect();
+    let logrank = logrank.map(|l| {
+        json!({ "chi_squared": finite(l.test.statistic),
+            "df": l.test.df.first().copied().map(finite),
+            "p": finite(l.test.p), "observed": l.observed,
+            "expected": l.expected.iter().map(|e| finite(*e)).collect::<Vec<_>>() })
+    });
+    let trend = trend.map(|(t, scores)| {
+        json!({ "scores": scores, "u": finite(t.u), "variance": finite(t.variance),
+            "chi_squared": finite(t.test.statistic), "df": 1, "p": finite(t.test.p) })
+    });
+    json!({ "time": time, "event": event, "confidence_level": level,
+        "groups": curves, "logrank": logrank, "trend": trend })
 }

@@ -1,0 +1,76 @@
+"""Simulated forced swim test scores for the sample studies (not real animals).
+
+Fills the scoring sheet that `preclin template PROTOCOL --seed 20261121` writes, using
+that study's allocation key to give each group plausible values:
+
+  fst-mouse            continuous scoring, last 4 of 6 min; vehicle ~165 s immobility,
+                       imipramine 30 mg/kg ~95 s; latency to first immobility (censored
+                       when never immobile); one animal rescued (excluded on the sheet) and
+                       one trial with the water at 25.6 °C (excluded by the protocol's
+                       water-temperature criterion).
+  fst-imipramine-zinc  per-minute immobility (6 bins); imipramine and zinc each shorten
+                       immobility in minutes 3-6 and more than additively together; one
+                       animal with an unscorable video (excluded).
+  fst-rat-modified     5-s time sampling over 5 min (60 samples): imipramine lowers
+                       immobility and raises climbing with the dose.
+
+Usage (from the repository root, with a built preclin):
+  for p in fst-mouse fst-imipramine-zinc fst-rat-modified; do
+    preclin template $p --seed 20261121 --out /tmp/keys/$p
+    python3 sample_data/simulate_fst.py $p /tmp/keys/$p > sample_data/$p/scoring.csv
+  done
+The numbers come from a fixed seed per protocol, so the files are reproducible.
+"""
+import csv
+import random
+import sys
+
+protocol, study = sys.argv[1], sys.argv[2]
+rng = random.Random({"fst-mouse": 11, "fst-imipramine-zinc": 12, "fst-rat-modified": 13}[protocol])
+key = {r["blind_code"]: r for r in csv.DictReader(open(f"{study}/key/allocation-key.csv"))}
+rows = list(csv.DictReader(open(f"{study}/sheets/scoring.csv")))
+header = list(rows[0].keys())
+out = csv.DictWriter(sys.stdout, fieldnames=header, lineterminator="\r\n")
+out.writeheader()
+
+
+def clip(x, lo, hi):
+    return max(lo, min(hi, x))
+
+
+for i, row in enumerate(rows):
+    group = key[row["blind_code"]]["group"]
+    row["test_date"] = "2026-11-23" if i < len(rows) // 2 else "2026-11-24"
+    if protocol == "fst-rat-modified":
+        row["body_weight_g"] = f"{rng.uniform(255, 298):.0f}"
+    else:
+        row["body_weight_g"] = f"{rng.uniform(25.2, 29.8):.1f}"
+    row["water_temperature_c"] = f"{rng.uniform(23.3, 24.8):.1f}"
+    if protocol == "fst-mouse":
+        mean, sd = {"VEH": (165, 24), "IMI30": (96, 30)}[group]
+        row["immobility_s"] = f"{clip(rng.gauss(mean, sd), 5, 236):.1f}"
+        lat_mean, lat_sd = {"VEH": (62, 22), "IMI30": (150, 70)}[group]
+        lat = rng.gauss(lat_mean, lat_sd)
+        row["latency_immobility_s"] = "" if lat >= 360 else f"{clip(lat, 8, 359):.1f}"
+        if i == 6:
+            row["excluded"], row["exclusion_reason"] = "yes", "rescued"
+            row["notes"] = "could not keep its head above water at 2:40; taken out"
+        if i == 13:
+            row["water_temperature_c"] = "25.6"
+    elif protocol == "fst-imipramine-zinc":
+        late = {"VEH": 41, "IMI": 31, "ZN": 36, "IMI-ZN": 19}[group]
+        for m in range(1, 7):
+            base = rng.gauss(12, 5) if m == 1 else rng.gauss(22, 6) if m == 2 else rng.gauss(late, 7)
+            row[f"immobility_min{m}_s"] = f"{clip(base, 0, 60):.1f}"
+        if i == 21:
+            for m in range(1, 7):
+                row[f"immobility_min{m}_s"] = ""
+            row["excluded"], row["exclusion_reason"] = "yes", "recording-failure"
+            row["notes"] = "camera stopped after 40 s"
+    else:
+        imm_mean, climb_mean = {"VEH": (31, 9), "IMI10": (23, 15), "IMI20": (15, 22)}[group]
+        imm = round(clip(rng.gauss(imm_mean, 5), 2, 55))
+        climb = round(clip(rng.gauss(climb_mean, 4), 0, 60 - imm))
+        swim = 60 - imm - climb
+        row["immobility_count"], row["climbing_count"], row["swimming_count"] = imm, climb, swim
+    out.writerow(row)

@@ -1,0 +1,116 @@
+//! `preclin analyze`: a study folder in, results out. Reads the protocol in force, the
+//! allocation key and the filled scoring sheet; validates every cell; lifts the blinding;
+//! runs the protocol's analysis plan; and assembles `results/` (report, JSON, CSV tables,
+//! figures) in memory, so that nothing is written unless everything succeeded.
+
+mod fst;
+mod output;
+mod run;
+mod study;
+
+use std::path::{Path, PathBuf};
+
+pub use fst::{read_scores, score_columns, AnimalScores, Exclusion, FstScores, LatencyValue};
+pub use output::{results_files, results_json, shown_path, ResultsFiles};
+pub use run::{
+    run_statistics, EndpointAnalysis, EndpointResult, LatencyResult, StudyStatistics, TimeCourse,
+};
+pub use study::{load_study, scoring_table, InputFile, KeyEntry, Study, StudyMeta};
+
+/// A problem with the study folder or one of its cells, located for the scientist.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("{path}: {message}\nhelp: {hint}")]
+    Study {
+        path: PathBuf,
+        message: String,
+        hint: String,
+    },
+    #[error(transparent)]
+    Cell(Box<BadCell>),
+    #[error(transparent)]
+    Ingest(#[from] Box<crate::ingest::IngestError>),
+}
+
+impl From<crate::ingest::IngestError> for AnalysisError {
+    fn from(e: crate::ingest::IngestError) -> Self {
+        AnalysisError::Ingest(Box::new(e))
+    }
+}
+
+/// One bad cell: file, spreadsheet row, column, the value, what is wrong and what to do.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}, row {row}, column `{column}`: `{value}` {problem}\nhelp: {hint}")]
+pub struct BadCell {
+    pub path: PathBuf,
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub problem: String,
+    pub hint: String,
+}
+
+impl AnalysisError {
+    pub(crate) fn cell(
+        path: &Path,
+        row: usize,
+        column: &str,
+        value: &str,
+        problem: String,
+        hint: String,
+    ) -> Self {
+        AnalysisError::Cell(Box::new(BadCell {
+            path: path.to_path_buf(),
+            row,
+            column: column.to_string(),
+            value: value.to_string(),
+            problem,
+            hint,
+        }))
+    }
+}
+
+/// A study read, scored and analysed.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub study: Study,
+    pub scores: FstScores,
+    pub statistics: StudyStatistics,
+}
+
+/// Reads the study at `dir` (scores from `data` when given) and runs its analysis plan.
+pub fn analyze(dir: &Path, data: Option<&Path>) -> Result<Analysis, crate::Error> {
+    let mut study = load_study(dir)?;
+    let columns = score_columns(&study.protocol);
+    let table = scoring_table(&mut study, data, &columns)?;
+    let scores = read_scores(&study, &table)?;
+    for (g, group) in study.protocol.design.groups.iter().enumerate() {
+        if !scores
+            .animals
+            .iter()
+            .any(|a| a.group == g && a.exclusion.is_none())
+        {
+            return Err(AnalysisError::Study {
+                path: table.path.clone(),
+                message: format!(
+                    "group {} ({}) has no animal left to analyse",
+                    group.id, group.label
+                ),
+                hint:
+                    "every animal of this group is excluded; check the exclusions before analysing"
+                        .into(),
+            }
+            .into());
+        }
+    }
+    let statistics =
+        run_statistics(&study.protocol, &scores).map_err(|e| crate::Error::Analysis {
+            path: table.path.display().to_string(),
+            source: e,
+        })?;
+    Ok(Analysis {
+        study,
+        scores,
+        statistics,
+    })
+}

@@ -1,0 +1,818 @@
+//! `report.html`: one self-contained page (inline CSS and SVG, no scripts, no network
+//! requests), readable on screen and printable. Every string that comes from the user —
+//! protocol texts, group labels, blind codes, file names — is HTML-escaped.
+
+use std::fmt::Write;
+
+use super::compare::apa_sentence;
+use super::models::{anova_apa, rm_apa, CellPosthoc};
+use super::pvalue::{format_p, stars, PStyle};
+use super::text::significant;
+use crate::analysis::{Analysis, EndpointAnalysis, EndpointResult};
+use crate::protocol::{summary_treatment_text, ScoringMethod, Sex, Species};
+
+/// A figure of the report: where it is written, its caption, and its images.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudyFigure {
+    /// Relative path of the SVG, e.g. `figures/immobility_s.svg`.
+    pub path: String,
+    pub caption: String,
+    pub svg: String,
+    pub png: Option<Vec<u8>>,
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn e(s: &str) -> String {
+    escape_html(s)
+}
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}h3{font-size:1.05em}
+table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{padding:.25em .7em;text-align:left;border-bottom:1px solid #e4e4e4;vertical-align:top}
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.apa{font-style:italic}.note{color:#555;font-size:.92em}.sub{color:#555}
+figure{margin:1em 0;page-break-inside:avoid}figure svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#333}
+.methods{background:#f8f8f8;border-left:3px solid #999;padding:.6em 1em}
+code{font-size:.9em;word-break:break-all}
+@media print{body{max-width:none;margin:0}h2{page-break-after:avoid}}";
+
+fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], numeric_from: usize) {
+    out.push_str("<table><thead><tr>");
+    for h in header {
+        let _ = write!(out, "<th>{}</th>", e(h));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for r in rows {
+        out.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            if i >= numeric_from {
+                let _ = write!(out, "<td class=\"num\">{}</td>", e(c));
+            } else {
+                let _ = write!(out, "<td>{}</td>", e(c));
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn f4(x: f64) -> String {
+    if x.is_finite() {
+        significant(x, 4)
+    } else {
+        "–".into()
+    }
+}
+
+fn group_label(a: &Analysis, id: &str) -> String {
+    a.study
+        .protocol
+        .design
+        .groups
+        .iter()
+        .find(|g| g.id == id)
+        .map_or(id.to_string(), |g| format!("{} ({})", g.label, g.id))
+}
+
+fn figure(out: &mut String, fig: &StudyFigure) {
+    let _ = writeln!(
+        out,
+        "<figure>{}<figcaption>{}</figcaption></figure>",
+        strip_xml_declaration(&fig.svg),
+        e(&fig.caption)
+    );
+}
+
+fn strip_xml_declaration(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+fn endpoint_section(out: &mut String, a: &Analysis, ep: &EndpointResult, figures: &[StudyFigure]) {
+    let _ = writeln!(
+        out,
+        "<h2>{} <span class=\"sub\">({}{})</span></h2>",
+        e(&ep.label),
+        e(&ep.unit),
+        if ep.primary { ", primary endpoint" } else { "" }
+    );
+    for fig in figures
+        .iter()
+        .filter(|f| f.path == format!("figures/{}.svg", ep.name))
+    {
+        figure(out, fig);
+    }
+    match &ep.analysis {
+        EndpointAnalysis::Groups(c) => {
+            let rows: Vec<Vec<String>> = c
+                .groups
+                .iter()
+                .map(|(g, d)| {
+                    vec![
+                        group_label(a, g),
+                        d.n.to_string(),
+                        f4(d.mean),
+                        f4(d.sd),
+                        f4(d.sem),
+                        f4(d.median),
+                        format!("{}–{}", f4(d.q1), f4(d.q3)),
+                    ]
+                })
+                .collect();
+            table(
+                out,
+                &["group", "n", "mean", "SD", "SEM", "median", "IQR"],
+                &rows,
+                1,
+            );
+            out.push_str("<h3>Assumption checks</h3>\n");
+            let mut rows: Vec<Vec<String>> = c
+                .assumptions
+                .normality
+                .iter()
+                .map(|(g, r)| match r {
+                    Ok(t) => vec![
+                        "Shapiro–Wilk".into(),
+                        group_label(a, g),
+                        f4(t.statistic),
+                        format_p(t.p, PStyle::Gp),
+                    ],
+                    Err(why) => vec![
+                        "Shapiro–Wilk".into(),
+                        group_label(a, g),
+                        "–".into(),
+                        why.clone(),
+                    ],
+                })
+                .collect();
+            match &c.assumptions.equal_variance {
+                Ok(t) => rows.push(vec![
+                    "Brown–Forsythe (equal variances)".into(),
+                    "all groups".into(),
+                    f4(t.statistic),
+                    format_p(t.p, PStyle::Gp),
+                ]),
+                Err(why) => rows.push(vec![
+                    "Brown–Forsythe (equal variances)".into(),
+                    "all groups".into(),
+                    "–".into(),
+                    why.clone(),
+                ]),
+            }
+            table(out, &["check", "group", "statistic", "p"], &rows, 2);
+            out.push_str("<h3>Test</h3>\n");
+            let _ = writeln!(
+                out,
+                "<p>{}: <span class=\"apa\">{}</span>.</p>",
+                e(&capitalise(c.omnibus.test.title())),
+                e(&apa_sentence(&c.omnibus))
+            );
+            if !c.reasons.is_empty() {
+                out.push_str("<ul class=\"note\">");
+                for r in &c.reasons {
+                    let _ = write!(out, "<li>{}</li>", e(r));
+                }
+                out.push_str("</ul>\n");
+            }
+            if let Some(ph) = &c.posthoc {
+                let _ = writeln!(out, "<h3>{}</h3>", e(ph.method.title()));
+                let rows: Vec<Vec<String>> = ph
+                    .comparisons
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            format!("{} vs {}", group_label(a, &x.a), group_label(a, &x.b)),
+                            f4(x.diff),
+                            x.ci.map_or("–".into(), |(l, u)| format!("{} to {}", f4(l), f4(u))),
+                            format_p(x.p_adj, PStyle::Gp),
+                            stars(x.p_adj).into(),
+                        ]
+                    })
+                    .collect();
+                table(
+                    out,
+                    &["comparison", "difference", "95% CI", "adjusted p", ""],
+                    &rows,
+                    1,
+                );
+            }
+        }
+        EndpointAnalysis::Factorial {
+            anova,
+            cells,
+            simple,
+            posthoc,
+            warnings,
+        } => {
+            let rows: Vec<Vec<String>> = cells
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.label.clone(),
+                        c.n.to_string(),
+                        f4(c.mean),
+                        f4(c.sd),
+                        f4(c.sem),
+                    ]
+                })
+                .collect();
+            let cell_header = format!("cell ({})", anova.factor_names.join(" : "));
+            table(
+                out,
+                &[cell_header.as_str(), "n", "mean", "SD", "SEM"],
+                &rows,
+                1,
+            );
+            for w in warnings {
+                let _ = writeln!(out, "<p class=\"note\">{}</p>", e(w));
+            }
+            let _ = writeln!(
+                out,
+                "<h3>Two-way ANOVA (Type {} sums of squares, sum-to-zero coding)</h3>",
+                ["I", "II", "III"][anova.ss_type.number() as usize - 1]
+            );
+            let mut rows: Vec<Vec<String>> = anova
+                .terms
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.term.clone(),
+                        f4(t.ss),
+                        format!("{}", t.df),
+                        f4(t.f),
+                        format_p(t.p, PStyle::Gp),
+                        format!("{:.3}", t.partial_eta_squared),
+                    ]
+                })
+                .collect();
+            rows.push(vec![
+                "Residuals".into(),
+                f4(anova.ss_error),
+                format!("{}", anova.df_error),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+            table(
+                out,
+                &["effect", "SS", "df", "F", "p", "partial η²"],
+                &rows,
+                1,
+            );
+            out.push_str("<ul>");
+            for t in anova.terms.iter().rev() {
+                let _ = write!(
+                    out,
+                    "<li>{}: <span class=\"apa\">{}</span></li>",
+                    e(&t.term),
+                    e(&anova_apa(
+                        t.f,
+                        t.df,
+                        anova.df_error,
+                        t.p,
+                        Some(("ηp²", t.partial_eta_squared))
+                    ))
+                );
+            }
+            out.push_str("</ul>\n");
+            if !simple.is_empty() {
+                out.push_str("<h3>Simple main effects (pooled error)</h3>\n");
+                let rows: Vec<Vec<String>> = simple
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.factor.clone(),
+                            s.within.clone(),
+                            f4(s.f),
+                            format!("{}, {}", s.df, s.df_error),
+                            format_p(s.p, PStyle::Gp),
+                            stars(s.p).into(),
+                        ]
+                    })
+                    .collect();
+                table(out, &["effect of", "within", "F", "df", "p", ""], &rows, 2);
+            }
+            if let Some(ph) = posthoc {
+                let (title, rows): (String, Vec<Vec<String>>) = match ph {
+                    CellPosthoc::Cells(p) => (
+                        format!("{} on cells", p.method.title()),
+                        p.comparisons
+                            .iter()
+                            .map(|x| {
+                                vec![
+                                    format!("{} vs {}", x.a, x.b),
+                                    f4(x.diff),
+                                    x.ci.map_or("–".into(), |(l, u)| {
+                                        format!("{} to {}", f4(l), f4(u))
+                                    }),
+                                    format_p(x.p_adj, PStyle::Gp),
+                                    stars(x.p_adj).into(),
+                                ]
+                            })
+                            .collect(),
+                    ),
+                    CellPosthoc::SimplePairs {
+                        factor,
+                        comparisons,
+                        ..
+                    } => (
+                        format!("Šídák: levels of {factor} within each level of the others"),
+                        comparisons
+                            .iter()
+                            .map(|x| {
+                                vec![
+                                    format!("{} vs {}", x.a, x.b),
+                                    f4(x.diff),
+                                    format!("{} to {}", f4(x.ci.0), f4(x.ci.1)),
+                                    format_p(x.p_adj, PStyle::Gp),
+                                    stars(x.p_adj).into(),
+                                ]
+                            })
+                            .collect(),
+                    ),
+                };
+                let _ = writeln!(out, "<h3>{}</h3>", e(&title));
+                table(
+                    out,
+                    &["comparison", "difference", "95% CI", "adjusted p", ""],
+                    &rows,
+                    1,
+                );
+            }
+        }
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The methods paragraph a scientist can paste into a paper.
+pub fn methods_paragraph(a: &Analysis) -> String {
+    let p = &a.study.protocol;
+    let mut s = String::new();
+    let an = &p.animals;
+    let species = match an.species {
+        Species::Mouse => "mice",
+        Species::Rat => "rats",
+    };
+    let sex = match an.sex {
+        Sex::Male => "Male ",
+        Sex::Female => "Female ",
+        Sex::Both => "Male and female ",
+    };
+    let _ = write!(
+        s,
+        "{sex}{} {species} ({} animals",
+        an.strain,
+        a.study.key.len()
+    );
+    let _ = write!(
+        s,
+        ") were allocated to {} groups ({}) by randomisation ({}) with preclin {} (seed {}). ",
+        p.design.groups.len(),
+        p.design
+            .groups
+            .iter()
+            .map(|g| g.label.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+        a.study.meta.randomisation,
+        env!("CARGO_PKG_VERSION"),
+        a.study.meta.seed
+    );
+    if !p.blinding.blinded.is_empty() {
+        let _ = write!(
+            s,
+            "The {} were blind to the allocation, which was revealed only for the analysis. ",
+            and_list(&p.blinding.blinded)
+        );
+    }
+    if let Some(sc) = &p.scoring {
+        let session = a.scores.session_s;
+        let how = match sc.method {
+            ScoringMethod::Continuous => "scored continuously".to_string(),
+            ScoringMethod::Bins => format!("scored in {}-s bins", sc.bin_width_s.unwrap_or(60.0)),
+            ScoringMethod::TimeSampling => format!(
+                "sampled every {} s as the predominant behaviour",
+                sc.sampling_interval_s.unwrap_or(5.0)
+            ),
+        };
+        let behaviours: Vec<&str> = sc.behaviours.iter().map(|b| b.name.as_str()).collect();
+        let _ = write!(
+            s,
+            "In a {}-s forced swim session, {} was {} between {} and {} s. ",
+            session,
+            behaviours.join(", "),
+            how,
+            sc.window_start_s,
+            sc.window_end_s
+        );
+    }
+    let excluded = a
+        .scores
+        .animals
+        .iter()
+        .filter(|x| x.exclusion.is_some())
+        .count();
+    if excluded > 0 {
+        let _ = write!(
+            s,
+            "{excluded} animal{} excluded by pre-specified criteria (listed in the report). ",
+            if excluded == 1 { " was" } else { "s were" }
+        );
+    }
+    let factorial = a
+        .statistics
+        .endpoints
+        .iter()
+        .any(|e| matches!(e.analysis, EndpointAnalysis::Factorial { .. }));
+    if factorial {
+        let names: Vec<&str> = p.design.factors.iter().map(|f| f.name.as_str()).collect();
+        let _ = write!(
+            s,
+            "Data were analysed by two-way ANOVA ({}) with Type {} sums of squares and sum-to-zero coding, the interaction examined first, followed by simple main effects and post hoc comparisons of the cells. ",
+            names.join(" × "),
+            ["I", "II", "III"][p.analysis.ss_type.unwrap_or(3).clamp(1, 3) as usize - 1]
+        );
+    } else {
+        s.push_str("Normality was checked with the Shapiro–Wilk test and equality of variances with the Brown–Forsythe test; the test and post hoc procedure were chosen as stated in the results. ");
+    }
+    if a.statistics.time_course.is_some() {
+        s.push_str("Per-minute scores in the scoring window were analysed by group × minute repeated-measures ANOVA with Greenhouse–Geisser correction. ");
+    }
+    if a.statistics.latency.is_some() {
+        s.push_str("Latencies were compared with Kaplan–Meier estimates and the log-rank test, animals that never showed the behaviour being censored at the end of observation. ");
+    }
+    let _ = write!(
+        s,
+        "Effect sizes are given with 95% confidence intervals; α = {}. Statistics were computed with preclin {}.",
+        p.analysis.alpha,
+        env!("CARGO_PKG_VERSION")
+    );
+    s
+}
+
+/// The report page.
+pub fn report_html(a: &Analysis, figures: &[StudyFigure]) -> String {
+    let p = &a.study.protocol;
+    let m = &a.study.meta;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        e(&p.title)
+    );
+    let _ = writeln!(
+        o,
+        "<h1>{}</h1>\n<p class=\"sub\">Protocol {} {} · analysed with preclin {}</p>",
+        e(&p.title),
+        e(&p.id),
+        e(&p.version),
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(d) = &p.description {
+        let _ = writeln!(o, "<p>{}</p>", e(d));
+    }
+    // Study summary.
+    o.push_str("<h2>Study</h2>\n");
+    let an = &p.animals;
+    let mut items: Vec<Vec<String>> = vec![
+        vec![
+            "Animals".into(),
+            format!(
+                "{:?} {:?}, {}, {} animals",
+                an.sex,
+                an.species,
+                an.strain,
+                a.study.key.len()
+            ),
+        ],
+        vec![
+            "Experimental unit".into(),
+            p.arrive
+                .as_ref()
+                .map_or("the individual animal".into(), |x| {
+                    x.experimental_unit.clone()
+                }),
+        ],
+    ];
+    if let Some(j) = p
+        .arrive
+        .as_ref()
+        .and_then(|x| x.sample_size_justification.clone())
+    {
+        items.push(vec!["Sample size".into(), j]);
+    }
+    if let Some(sc) = &p.scoring {
+        items.push(vec![
+            "Scoring".into(),
+            format!(
+                "{} s session, window {}–{} s",
+                a.scores.session_s, sc.window_start_s, sc.window_end_s
+            ),
+        ]);
+    }
+    table(&mut o, &["item", ""], &items, 9);
+    let rows: Vec<Vec<String>> = p
+        .design
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let allocated = a.study.key.iter().filter(|k| k.group == g).count();
+            let analysed = a
+                .scores
+                .animals
+                .iter()
+                .filter(|x| x.group == g && x.exclusion.is_none())
+                .count();
+            vec![
+                group.id.clone(),
+                group.label.clone(),
+                group
+                    .treatments
+                    .iter()
+                    .map(summary_treatment_text)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                allocated.to_string(),
+                analysed.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        &mut o,
+        &["group", "label", "treatment", "allocated", "analysed"],
+        &rows,
+        3,
+    );
+    // Allocation and blinding.
+    o.push_str("<h2>Allocation and blinding</h2>\n");
+    let _ = writeln!(
+        o,
+        "<p>Animals were allocated at random ({}; preclin template, seed {}). The {} knew the animals only by their blind codes. The allocation was revealed for this analysis from <code>key/allocation-key.csv</code>.</p>",
+        e(&m.randomisation),
+        m.seed,
+        e(&and_list(&p.blinding.blinded))
+    );
+    // Exclusions.
+    o.push_str("<h2>Exclusions</h2>\n");
+    let excluded: Vec<Vec<String>> = a
+        .scores
+        .animals
+        .iter()
+        .filter_map(|x| {
+            x.exclusion.as_ref().map(|ex| {
+                vec![
+                    x.blind_code.clone(),
+                    p.design.groups[x.group].id.clone(),
+                    ex.reason.clone(),
+                    ex.source.clone(),
+                ]
+            })
+        })
+        .collect();
+    if excluded.is_empty() {
+        o.push_str("<p>No animal was excluded.</p>\n");
+    } else {
+        table(
+            &mut o,
+            &["animal", "group", "reason", "source"],
+            &excluded,
+            9,
+        );
+        o.push_str("<p class=\"note\">Excluded animals are kept in animals.csv and left out of every statistic.</p>\n");
+    }
+    for ep in &a.statistics.endpoints {
+        endpoint_section(&mut o, a, ep, figures);
+    }
+    if let Some(t) = &a.statistics.time_course {
+        let _ = writeln!(o, "<h2>Time course of {}</h2>", e(&t.behaviour));
+        for fig in figures
+            .iter()
+            .filter(|f| f.path == "figures/time-course.svg")
+        {
+            figure(&mut o, fig);
+        }
+        let rows: Vec<Vec<String>> = t
+            .anova
+            .terms
+            .iter()
+            .map(|x| {
+                vec![
+                    x.term.clone(),
+                    f4(x.f),
+                    format!("{}, {}", x.df, x.error_df),
+                    format_p(x.p, PStyle::Gp),
+                    x.p_gg.map_or("–".into(), |p| format_p(p, PStyle::Gp)),
+                    format!("{:.3}", x.generalized_eta_squared),
+                ]
+            })
+            .collect();
+        let _ = writeln!(
+            o,
+            "<p>Group × {} repeated-measures ANOVA over {} ({} animals).</p>",
+            e(if t.bin_width_s == 60.0 {
+                "minute"
+            } else {
+                "bin"
+            }),
+            e(&t.within_levels.join(", ")),
+            t.anova.subjects
+        );
+        table(
+            &mut o,
+            &[
+                "effect",
+                "F",
+                "df",
+                "p",
+                "p (Greenhouse–Geisser)",
+                "generalised η²",
+            ],
+            &rows,
+            1,
+        );
+        o.push_str("<ul>");
+        for x in t.anova.terms.iter().rev() {
+            let _ = write!(
+                o,
+                "<li>{}: <span class=\"apa\">{}</span></li>",
+                e(&x.term),
+                e(&rm_apa(x, t.anova.sphericity.as_ref()))
+            );
+        }
+        o.push_str("</ul>\n");
+        if let Some(s) = &t.anova.sphericity {
+            let _ = writeln!(o, "<p class=\"note\">Mauchly's W = {}, p {}; Greenhouse–Geisser ε = {}, Huynh–Feldt ε = {}.</p>", f4(s.mauchly_w), format_p(s.mauchly_p, PStyle::Gp), f4(s.greenhouse_geisser), f4(s.huynh_feldt));
+        }
+    }
+    if let Some(l) = &a.statistics.latency {
+        let _ = writeln!(o, "<h2>Latency to the first {}</h2>", e(&l.behaviour));
+        for fig in figures.iter().filter(|f| f.path == "figures/latency.svg") {
+            figure(&mut o, fig);
+        }
+        let nr = |x: Option<f64>| x.map_or("not reached".to_string(), f4);
+        let rows: Vec<Vec<String>> = p
+            .design
+            .groups
+            .iter()
+            .zip(&l.curves)
+            .map(|(g, km)| {
+                vec![
+                    g.id.clone(),
+                    km.n.to_string(),
+                    km.events.to_string(),
+                    (km.n - km.events).to_string(),
+                    nr(km.median.median),
+                    format!("{} to {}", nr(km.median.lower), nr(km.median.upper)),
+                ]
+            })
+            .collect();
+        table(
+            &mut o,
+            &["group", "n", "events", "censored", "median (s)", "95% CI"],
+            &rows,
+            1,
+        );
+        let _ = writeln!(
+            o,
+            "<p class=\"note\">Animals that never showed {} are censored at {} s.</p>",
+            e(&l.behaviour),
+            l.censor_s
+        );
+        if let Some(lr) = &l.logrank {
+            let _ = writeln!(
+                o,
+                "<p>Log-rank test: <span class=\"apa\">χ²({}) = {:.2}, {}</span>.</p>",
+                lr.test.df.first().copied().unwrap_or(f64::NAN),
+                lr.test.statistic,
+                super::pvalue::apa_p(lr.test.p)
+            );
+        }
+        if let Some((scores, t)) = &l.trend {
+            let s: Vec<String> = scores.iter().map(|v| v.to_string()).collect();
+            let _ = writeln!(o, "<p>Log-rank test for trend over doses ({}): <span class=\"apa\">χ²(1) = {:.2}, {}</span>.</p>", e(&s.join(", ")), t.test.statistic, super::pvalue::apa_p(t.test.p));
+        }
+    }
+    o.push_str("<h2>Methods</h2>\n");
+    let _ = writeln!(o, "<p class=\"methods\">{}</p>", e(&methods_paragraph(a)));
+    o.push_str("<h2>Provenance</h2>\n");
+    let mut rows = vec![
+        vec![
+            "preclin version".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ],
+        vec![
+            "protocol".into(),
+            format!("{} {} ({})", p.id, p.version, m.protocol_source),
+        ],
+        vec!["protocol SHA-256".into(), m.protocol_sha256.clone()],
+        vec!["randomisation seed".into(), m.seed.to_string()],
+    ];
+    for i in &a.study.inputs {
+        rows.push(vec![
+            format!("input {}", crate::analysis::shown_path(a, &i.path)),
+            format!("SHA-256 {}", i.sha256),
+        ]);
+    }
+    table(&mut o, &["", ""], &rows, 9);
+    o.push_str("</body></html>\n");
+    o
+}
+
+/// The few lines `preclin analyze` prints: groups and n, the key test, where the report is.
+pub fn analysis_summary(a: &Analysis, out_dir: &std::path::Path) -> String {
+    let p = &a.study.protocol;
+    let mut s = String::new();
+    let analysed = a
+        .scores
+        .animals
+        .iter()
+        .filter(|x| x.exclusion.is_none())
+        .count();
+    let _ = writeln!(
+        s,
+        "Analysed {} {}: {} groups, {} animals ({} excluded)",
+        p.id,
+        p.version,
+        p.design.groups.len(),
+        analysed,
+        a.scores.animals.len() - analysed
+    );
+    for (g, group) in p.design.groups.iter().enumerate() {
+        let n = a
+            .scores
+            .animals
+            .iter()
+            .filter(|x| x.group == g && x.exclusion.is_none())
+            .count();
+        let _ = writeln!(s, "  {:<8} {:<40} n = {n}", group.id, group.label);
+    }
+    if let Some(ep) = a
+        .statistics
+        .endpoints
+        .iter()
+        .find(|e| e.primary)
+        .or(a.statistics.endpoints.first())
+    {
+        let line = match &ep.analysis {
+            EndpointAnalysis::Groups(c) => {
+                format!("{}: {}", c.omnibus.test.title(), apa_sentence(&c.omnibus))
+            }
+            EndpointAnalysis::Factorial { anova, .. } => anova
+                .terms
+                .iter()
+                .rev()
+                .map(|t| {
+                    format!(
+                        "{}: {}",
+                        t.term,
+                        anova_apa(
+                            t.f,
+                            t.df,
+                            anova.df_error,
+                            t.p,
+                            Some(("ηp²", t.partial_eta_squared))
+                        )
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n  "),
+        };
+        let _ = writeln!(s, "{} ({}):\n  {line}", ep.label, ep.unit);
+    }
+    let _ = writeln!(s, "Report: {}", out_dir.join("report.html").display());
+    s
+}
