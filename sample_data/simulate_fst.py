@@ -4,8 +4,9 @@ Fills the scoring sheet that `preclin template PROTOCOL --seed 20261121` writes,
 that study's allocation key to give each group plausible values:
 
   fst-mouse            continuous scoring, last 4 of 6 min; vehicle ~165 s immobility,
-                       imipramine 30 mg/kg ~95 s; latency to first immobility (censored
-                       when never immobile); one animal rescued (excluded on the sheet) and
+                       imipramine 30 mg/kg ~95 s; latency to first immobility (one
+                       imipramine mouse never immobile: latency censored at 360 s, left
+                       empty on the sheet); one animal rescued (excluded on the sheet) and
                        one trial with the water at 25.6 °C (excluded by the protocol's
                        water-temperature criterion).
   fst-imipramine-zinc  per-minute immobility (6 bins); imipramine and zinc each shorten
@@ -52,6 +53,9 @@ for i, row in enumerate(rows):
         lat_mean, lat_sd = {"VEH": (62, 22), "IMI30": (150, 70)}[group]
         lat = rng.gauss(lat_mean, lat_sd)
         row["latency_immobility_s"] = "" if lat >= 360 else f"{clip(lat, 8, 359):.1f}"
+        if group == "IMI30" and i == 17:
+            # Swam for the whole session: never immobile, latency censored at 360 s.
+            row["immobility_s"], row["latency_immobility_s"] = "0.0", ""
         if i == 6:
             row["excluded"], row["exclusion_reason"] = "yes", "rescued"
             row["notes"] = "could not keep its head above water at 2:40; taken out"

@@ -373,7 +373,10 @@ fn demo_builds_a_study() {
         .success();
     let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
     assert!(stdout.contains("seed 20261121"), "{stdout}");
-    assert!(out.join("sheets/capture.xlsx").is_file());
+    assert!(out.join("fst-mouse/sheets/capture.xlsx").is_file());
+    assert!(out
+        .join("fst-imipramine-zinc/results/report.html")
+        .is_file());
 }
 
 #[test]
@@ -418,5 +421,5 @@ fn demo_uses_the_built_in_protocol_whatever_the_working_directory_holds() {
         .args(["demo", "--out", "d"])
         .assert()
         .success();
-    assert!(dir.path().join("d/study.toml").is_file());
+    assert!(dir.path().join("d/fst-mouse/study.toml").is_file());
 }

@@ -178,9 +178,11 @@ fn animals_csv(a: &Analysis) -> Vec<u8> {
             }
             acc
         });
-    let mut header: Vec<String> = ["blind_code", "group", "group_label", "cage", "excluded"]
+    let mut header: Vec<String> = ["blind_code", "group", "group_label"]
         .map(String::from)
         .to_vec();
+    header.extend(p.design.factors.iter().map(|f| f.name.clone()));
+    header.extend(["cage", "excluded"].map(String::from));
     header.extend(["exclusion_reason", "exclusion_source"].map(String::from));
     header.extend(columns.iter().cloned());
     for (b, n) in &bins {
@@ -198,10 +200,14 @@ fn animals_csv(a: &Analysis) -> Vec<u8> {
             .entry(&x.blind_code)
             .map(|k| k.cage.clone())
             .unwrap_or_default();
-        let mut r = vec![
-            x.blind_code.clone(),
-            g.id.clone(),
-            g.label.clone(),
+        let mut r = vec![x.blind_code.clone(), g.id.clone(), g.label.clone()];
+        r.extend(
+            p.design
+                .factors
+                .iter()
+                .map(|f| g.levels.get(&f.name).cloned().unwrap_or_default()),
+        );
+        r.extend([
             cage,
             if x.exclusion.is_some() { "yes" } else { "no" }.into(),
             x.exclusion
@@ -212,7 +218,7 @@ fn animals_csv(a: &Analysis) -> Vec<u8> {
                 .as_ref()
                 .map(|e| e.source.clone())
                 .unwrap_or_default(),
-        ];
+        ]);
         r.extend(
             columns
                 .iter()

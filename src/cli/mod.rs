@@ -477,8 +477,7 @@ pub struct DemoArgs {
     pub force: bool,
 }
 
-/// Protocol and seed of the demo study.
-pub const DEMO_PROTOCOL: &str = "fst-mouse";
+/// Seed of the demo studies.
 pub const DEMO_SEED: u64 = 20_261_121;
 
 /// Entry point of the binary: parses the arguments, runs, prints any error once.
@@ -545,26 +544,88 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
                 .unwrap_or_else(|| args.study.join("results"));
             analyze_study(out, &args.study, args.data.as_deref(), &out_dir, args.force)
         }
-        Command::Demo(args) => {
-            let loaded =
-                protocol::builtin(DEMO_PROTOCOL).expect("the demo protocol is built in")?;
-            let options = TemplateOptions {
-                n_per_group: None,
-                seed: DEMO_SEED,
-                block_by: None,
-            };
-            let plan = plan_study(&loaded, &options)?;
-            write_study(&args.out, &study_files(&plan)?, args.force)?;
-            report_study(out, &plan, &args.out, false);
-            writeln!(
-                out,
-                "Open {} to see the capture workbook.",
-                args.out.join("sheets/capture.xlsx").display()
-            )
-            .ok();
-            Ok(())
+        Command::Demo(args) => demo(out, &args.out, args.force),
+    }
+}
+
+/// The sample studies of the demo: built-in protocol and its simulated, filled scoring
+/// sheet (see sample_data/README.md).
+const DEMO_STUDIES: [(&str, &str); 3] = [
+    (
+        "fst-mouse",
+        include_str!("../../sample_data/fst-mouse/scoring.csv"),
+    ),
+    (
+        "fst-imipramine-zinc",
+        include_str!("../../sample_data/fst-imipramine-zinc/scoring.csv"),
+    ),
+    (
+        "fst-rat-modified",
+        include_str!("../../sample_data/fst-rat-modified/scoring.csv"),
+    ),
+];
+
+/// One demo study, templated with the demo seed, its sample scores filled in and
+/// analysed in a scratch folder: every file of the study folder including `results/`.
+fn demo_study(id: &str, scores: &str, scratch: &Path) -> Result<crate::study::StudyFiles, Error> {
+    let loaded = protocol::builtin(id).expect("the demo protocols are built in")?;
+    let options = TemplateOptions {
+        n_per_group: None,
+        seed: DEMO_SEED,
+        block_by: None,
+    };
+    let plan = plan_study(&loaded, &options)?;
+    let mut files = study_files(&plan)?;
+    files.insert("sheets/scoring.csv".into(), scores.as_bytes().to_vec());
+    let dir = scratch.join(id);
+    write_study(&dir, &files, false)?;
+    let analysis = crate::analysis::analyze(&dir, None)?;
+    for (name, bytes) in crate::analysis::results_files(&analysis) {
+        files.insert(format!("results/{name}"), bytes);
+    }
+    Ok(files)
+}
+
+/// `preclin demo`: the three sample FST studies, analysed, in one folder.
+fn demo(out: &mut dyn Write, dir: &Path, force: bool) -> Result<(), Error> {
+    if dir.exists() && !force && std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(Error::Output(crate::study::OutputError::NotEmpty {
+            dir: dir.to_path_buf(),
+        }));
+    }
+    let scratch = std::env::temp_dir().join(format!("preclin-demo-{}", std::process::id()));
+    let built: Result<Vec<_>, Error> = DEMO_STUDIES
+        .iter()
+        .map(|(id, scores)| demo_study(id, scores, &scratch).map(|f| (*id, f)))
+        .collect();
+    let _ = std::fs::remove_dir_all(&scratch);
+    let mut files = crate::study::StudyFiles::new();
+    for (id, study) in built? {
+        for (name, bytes) in study {
+            files.insert(format!("{id}/{name}"), bytes);
         }
     }
+    write_study(dir, &files, force)?;
+    writeln!(
+        out,
+        "Built and analysed three simulated forced swim studies (seed {DEMO_SEED}) in {}:",
+        dir.display()
+    )
+    .ok();
+    for (id, _) in DEMO_STUDIES {
+        writeln!(
+            out,
+            "  {}",
+            dir.join(id).join("results/report.html").display()
+        )
+        .ok();
+    }
+    writeln!(
+        out,
+        "Each folder is a complete study: sheets/ as filled in, key/, and results/."
+    )
+    .ok();
+    Ok(())
 }
 
 /// Runs the analysis, writes `results/` in one piece and prints a short summary.
