@@ -15,7 +15,9 @@
 //! (Genz & Bretz 2009). The upper tail is integrated directly as 1 − Πᵢ(1 − εᵢ), with εᵢ
 //! the two tails of comparison i, so small p values keep their relative accuracy.
 
-use super::distributions::{average_over_chi_scale, bracket_and_solve, normal_density, phi};
+use super::distributions::{
+    average_over_chi_scale, bracket_and_solve, normal_density, phi, t_quantile,
+};
 use super::quadrature::integrate;
 
 const REL_TOL: f64 = 1e-11;
@@ -115,6 +117,31 @@ pub fn dunnett_quantile(p: f64, lambdas: &[f64], df: f64) -> f64 {
     if !valid(lambdas, df) || !(0.0..1.0).contains(&p) {
         return f64::NAN;
     }
+    // The same design is often analysed for several endpoints: remember the answers.
+    type Key = (u64, Vec<u64>, u64);
+    static SOLVED: std::sync::Mutex<Vec<(Key, f64)>> = std::sync::Mutex::new(Vec::new());
+    let key: Key = (
+        p.to_bits(),
+        lambdas.iter().map(|l| l.to_bits()).collect(),
+        df.to_bits(),
+    );
+    if let Some(c) = SOLVED
+        .lock()
+        .ok()
+        .and_then(|v| v.iter().find(|(k, _)| *k == key).map(|(_, c)| *c))
+    {
+        return c;
+    }
+    let c = solve_quantile(p, lambdas, df);
+    if let Ok(mut v) = SOLVED.lock() {
+        if v.len() < 256 {
+            v.push((key, c));
+        }
+    }
+    c
+}
+
+fn solve_quantile(p: f64, lambdas: &[f64], df: f64) -> f64 {
     if p == 0.0 {
         return 0.0;
     }
@@ -128,7 +155,20 @@ pub fn dunnett_quantile(p: f64, lambdas: &[f64], df: f64) -> f64 {
             v - target
         }
     };
-    bracket_and_solve(f, 0.0, 1.0)
+    // The critical value lies between those of one comparison and of Bonferroni's
+    // correction for all of them (Šidák 1967); starting there saves most integrals.
+    let (lo, hi) = if upper {
+        let m = lambdas.len() as f64;
+        let single = t_quantile(1.0 - target / 2.0, df);
+        let bonferroni = t_quantile(1.0 - target / (2.0 * m), df);
+        (0.999 * single, 1.001 * bonferroni)
+    } else {
+        (0.0, 1.0)
+    };
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return bracket_and_solve(f, 0.0, 1.0);
+    }
+    bracket_and_solve(f, lo, hi)
 }
 
 #[cfg(test)]
