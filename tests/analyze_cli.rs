@@ -271,7 +271,8 @@ fn set_cell(study: &Path, row: usize, column: &str, value: &str) {
     let mut rows = csv_rows(&path);
     let c = rows[0].iter().position(|h| h == column).unwrap();
     rows[row + 1][c] = value.to_string();
-    let text: String = rows.iter().map(|r| r.join(",") + "\n").collect();
+    // CRLF, as the template and Excel write it.
+    let text: String = rows.iter().map(|r| r.join(",") + "\r\n").collect();
     std::fs::write(&path, text).unwrap();
 }
 

@@ -228,7 +228,7 @@ fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.records().next() {
         Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
-        Some(Err(e)) => return Err(csv_error(path, &e)),
+        Some(Err(e)) => return Err(csv_error(path, &e, &mut LineCounter::new(text.as_bytes()))),
         None => {
             return Err(IngestError::Empty {
                 path: path.to_path_buf(),
@@ -237,13 +237,16 @@ fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
     };
     let mut builder = TableBuilder::new(headers.len());
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(text.as_bytes());
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(csv_error(path, &e)),
+            Err(e) => return Err(csv_error(path, &e, &mut lines)),
         }
-        let row = record.position().map_or(0, |p| p.line() as usize);
+        let row = record
+            .position()
+            .map_or(0, |p| lines.line_at(p.byte() as usize));
         if record.len() > headers.len()
             && record
                 .iter()
@@ -266,8 +269,43 @@ fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
     Ok(builder.finish(path, headers, semicolon))
 }
 
-fn csv_error(path: &Path, e: &csv::Error) -> IngestError {
-    let row = e.position().map_or(0, |p| p.line() as usize);
+/// Spreadsheet row (1-based line) of a byte offset. The csv reader's own line count lags
+/// behind on CRLF files, so rows are counted here from the bytes; offsets only grow.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        LineCounter {
+            text,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, byte: usize) -> usize {
+        // A record's offset may point at the line end before it (after a CR).
+        let mut byte = byte.min(self.text.len());
+        while byte < self.text.len() && matches!(self.text[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        if byte < self.pos {
+            *self = LineCounter::new(self.text);
+        }
+        self.line += self.text[self.pos..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.pos = byte;
+        self.line
+    }
+}
+
+fn csv_error(path: &Path, e: &csv::Error, lines: &mut LineCounter) -> IngestError {
+    let row = e.position().map_or(0, |p| lines.line_at(p.byte() as usize));
     IngestError::Csv {
         path: path.to_path_buf(),
         row,
