@@ -1,5 +1,6 @@
 //! One integration-test binary: every module drives the real `preclin` executable.
 
+mod boris;
 mod common;
 mod protocol_cli;
 mod stats_calibration;
