@@ -1,6 +1,7 @@
 //! One integration-test binary: every module drives the real `preclin` executable.
 
 mod analyze_cli;
+mod boris;
 mod common;
 mod protocol_cli;
 mod stats_calibration;

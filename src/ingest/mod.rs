@@ -2,8 +2,14 @@
 //! spreadsheet row number (the header is row 1) and column — so that a bad value is
 //! reported where the scientist can find it.
 
+mod boris;
 mod layout;
 mod table;
+
+pub use boris::{
+    animals, behaviour_intervals, behaviours, check_session, parse_event_log, read_event_log,
+    BehaviourEvent, EventLog, EventLogFormat,
+};
 
 pub use layout::{
     factor_values, repeated_layout, survival_columns, xy_columns, ExcludedSubject, FactorColumn,

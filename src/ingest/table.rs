@@ -191,6 +191,27 @@ pub enum IngestError {
         value: String,
         hint: String,
     },
+    #[error("{path} is empty\nhelp: {hint}")]
+    EmptyFile { path: PathBuf, hint: &'static str },
+    #[error(
+        "{path}, row {row}: not a behaviour event log; its first row holds {seen}\nhelp: the accepted logs are BORIS aggregated events (columns Subject, Behavior, Start (s), Stop (s)), BORIS tabular events (Time, Subject, Behavior, Status or Behavior type) and a plain CSV with the columns animal, behaviour, start_s, stop_s; columns are separated by tabs or commas"
+    )]
+    UnknownFormat {
+        path: PathBuf,
+        row: usize,
+        seen: String,
+    },
+    /// A value of an event log that is wrong with respect to its event: unpaired, overlapping,
+    /// stopping before it starts, or outside the session.
+    #[error("{path}, row {row}, column `{column}`: `{value}` {message}\nhelp: {hint}")]
+    Event {
+        path: PathBuf,
+        row: usize,
+        column: String,
+        value: String,
+        message: Box<str>,
+        hint: &'static str,
+    },
 }
 
 /// Reads a CSV or `.xlsx` file. `sheet` picks a worksheet of a workbook (default: the first).
