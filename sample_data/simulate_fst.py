@@ -20,11 +20,63 @@ Usage (from the repository root, with a built preclin):
     preclin template $p --seed 20261121 --out /tmp/keys/$p
     python3 sample_data/simulate_fst.py $p /tmp/keys/$p > sample_data/$p/scoring.csv
   done
+  python3 sample_data/simulate_fst.py boris sample_data/fst-mouse/scoring.csv \
+    > sample_data/fst-mouse/boris-aggregated.tsv
 The numbers come from a fixed seed per protocol, so the files are reproducible.
 """
 import csv
 import random
 import sys
+
+if sys.argv[1] == "boris":
+    # BORIS aggregated-events export (layout of BORIS 8.22 and later, tab-separated) of the
+    # fst-mouse sample: one observation per animal, named by its blind code; immobility
+    # ("i") bouts that give the sheet's latency and immobility in the last 4 min exactly.
+    sheet = list(csv.DictReader(open(sys.argv[2])))
+    rng = random.Random(21)
+    cols = ["Observation id", "Observation date", "Description", "Observation type", "Source",
+            "Time offset (s)", "Coding duration", "Media duration (s)", "FPS (frame/s)",
+            "Subject", "Observation duration by subject by observation", "Behavior",
+            "Behavioral category", "Behavior type", "Start (s)", "Stop (s)", "Duration (s)",
+            "Media file name", "Comment start", "Comment stop"]
+    print("\t".join(cols), end="\r\n")
+    for row in sheet:
+        if row["excluded"] == "yes" or row["immobility_s"] == "":
+            continue  # the rescued mouse was not scored
+        code, total = row["blind_code"], round(float(row["immobility_s"]) * 10)
+        bouts = []
+        if row["latency_immobility_s"] != "":
+            lat = round(float(row["latency_immobility_s"]) * 10)
+            start = 1200
+            if lat < 1170:
+                bouts.append((lat, lat + min(50, 1195 - lat)))
+            else:
+                start = lat
+            k = max(1, round(total / 250))
+            lengths = [total // k] * (k - 1) + [total - (total // k) * (k - 1)]
+            # Gaps of at least 1 s between bouts, the rest of the free time at random.
+            free = 3600 - start - total - 10 * k
+            points = sorted(rng.randint(0, max(free, 0)) for _ in range(k))
+            gaps = [b - a + 10 for a, b in zip([0] + points[:-1], points)]
+            if start > 1200:
+                gaps[0] = 0  # the first window bout is the first bout of all
+            t = start
+            for g, d in zip(gaps, lengths):
+                t += g
+                bouts.append((t, t + d))
+                t += d
+        media = f"{code}.mp4"
+        # Swimming until the first immobility (or the whole session): every animal appears
+        # in the export, also one that was never immobile.
+        first = bouts[0][0] if bouts else 3600
+        events = [("s", 0, first)] + [("i", a, b) for a, b in bouts]
+        for behaviour, a, b in events:
+            print("\t".join([code, "2026-11-23 09:00:00", "simulated sample", "Media file",
+                             f"player #1:{media}", "0.0", "360.000", "360.000", "25.000",
+                             "No focal subject", "360.000", behaviour, "", "STATE",
+                             f"{a / 10:.3f}", f"{b / 10:.3f}", f"{(b - a) / 10:.3f}", media,
+                             "", ""]), end="\r\n")
+    sys.exit(0)
 
 protocol, study = sys.argv[1], sys.argv[2]
 rng = random.Random({"fst-mouse": 11, "fst-imipramine-zinc": 12, "fst-rat-modified": 13}[protocol])
@@ -52,6 +104,8 @@ for i, row in enumerate(rows):
         row["immobility_s"] = f"{clip(rng.gauss(mean, sd), 5, 236):.1f}"
         lat_mean, lat_sd = {"VEH": (62, 22), "IMI30": (150, 70)}[group]
         lat = rng.gauss(lat_mean, lat_sd)
+        # Immobility in the window must fit after the first bout.
+        lat = min(lat, 355 - float(row["immobility_s"])) if lat > 120 else lat
         row["latency_immobility_s"] = "" if lat >= 360 else f"{clip(lat, 8, 359):.1f}"
         if group == "IMI30" and i == 17:
             # Swam for the whole session: never immobile, latency censored at 360 s.

@@ -453,3 +453,125 @@ fn user_text_is_escaped_in_the_report() {
         "network reference"
     );
 }
+
+#[test]
+fn a_boris_export_of_the_sample_study_gives_the_same_scores_and_adds_bouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = sample_study(dir.path(), "fst-mouse");
+    let by_hand = analyze_ok(&study);
+    // The scores come from BORIS now: blank them on the sheet (the rest stays).
+    let path = study.join("sheets/scoring.csv");
+    let mut rows = csv_rows(&path);
+    let score_cols: Vec<usize> = ["immobility_s", "latency_immobility_s"]
+        .iter()
+        .map(|c| rows[0].iter().position(|h| h == c).unwrap())
+        .collect();
+    for r in rows[1..].iter_mut() {
+        for &c in &score_cols {
+            r[c].clear();
+        }
+    }
+    std::fs::write(
+        &path,
+        rows.iter()
+            .map(|r| r.join(",") + "\r\n")
+            .collect::<String>(),
+    )
+    .unwrap();
+    let export = root().join("sample_data/fst-mouse/boris-aggregated.tsv");
+    let out = preclin()
+        .args(["import", "boris"])
+        .arg(&export)
+        .arg("--study")
+        .arg(&study)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("scored 19 animals") && stdout.contains("ignored): s"),
+        "{stdout}"
+    );
+    let imported = study.join("sheets/scoring-from-boris-aggregated.csv");
+    let sheet = csv_rows(&imported);
+    assert!(sheet[0].contains(&"immobility_bouts".to_string()));
+    // A second import does not overwrite without --force.
+    preclin()
+        .args(["import", "boris"])
+        .arg(&export)
+        .arg("--study")
+        .arg(&study)
+        .assert()
+        .code(2);
+    preclin()
+        .arg("analyze")
+        .arg(&study)
+        .arg("--data")
+        .arg(&imported)
+        .args(["--out"])
+        .arg(study.join("results-boris"))
+        .assert()
+        .success();
+    let from_log: Value =
+        serde_json::from_str(&read(&study.join("results-boris/results.json"))).unwrap();
+    let (a, b) = (
+        &by_hand["endpoints"][0]["result"],
+        &from_log["endpoints"][0]["result"],
+    );
+    close(
+        &a["omnibus"]["statistic"],
+        &b["omnibus"]["statistic"],
+        "t from BORIS",
+    );
+    let names: Vec<&str> = from_log["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["immobility_s", "immobility_bouts", "immobility_mean_bout_s"]
+    );
+    close(
+        &by_hand["latency"]["logrank"]["chi_squared"],
+        &from_log["latency"]["logrank"]["chi_squared"],
+        "log-rank from BORIS",
+    );
+}
+
+#[test]
+fn events_of_animals_outside_the_study_or_the_session_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = sample_study(dir.path(), "fst-mouse");
+    // BORIS's own test export: its observations are not this study's animals.
+    let real = root().join("tests/fixtures/boris/test_export_aggregated_events_test_full_1.tsv");
+    let out = preclin()
+        .args(["import", "boris"])
+        .arg(&real)
+        .arg("--study")
+        .arg(&study)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("row 2") && err.contains("not a blind code"),
+        "{err}"
+    );
+    let code = csv_rows(&study.join("key/allocation-key.csv"))[1][0].clone();
+    let log = dir.path().join("late.csv");
+    std::fs::write(
+        &log,
+        format!("animal,behaviour,start_s,stop_s\n{code},i,100,130\n{code},i,350,365\n"),
+    )
+    .unwrap();
+    let out = preclin()
+        .args(["import", "boris"])
+        .arg(&log)
+        .arg("--study")
+        .arg(&study)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("late.csv") && err.contains("row 3"), "{err}");
+    assert!(!study.join("sheets/scoring-from-late.csv").exists());
+}

@@ -202,7 +202,7 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
         };
         (l.behaviour.clone(), censor - origin)
     });
-    let scalar_columns: Vec<String> = s
+    let mut scalar_columns: Vec<String> = s
         .behaviours
         .iter()
         .map(|b| match s.method {
@@ -210,6 +210,22 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
             _ => format!("{}_s", b.name),
         })
         .collect();
+    // Bouts, when the sheet has them (from an event log): optional per animal.
+    let bout_columns: Vec<String> = if s.method == ScoringMethod::Continuous {
+        s.behaviours
+            .iter()
+            .flat_map(|b| {
+                [
+                    format!("{}_bouts", b.name),
+                    format!("{}_mean_bout_s", b.name),
+                ]
+            })
+            .filter(|c| col(c).is_ok())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    scalar_columns.extend(bout_columns.iter().cloned());
 
     let mut animals: Vec<AnimalScores> = Vec::new();
     for r in 0..table.row_count() {
@@ -376,8 +392,18 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
                 }
             }
         }
+        for c in &bout_columns {
+            if let Some(v) = number(r, c, f64::INFINITY, "a count or a bout")? {
+                animal.values.insert(c.clone(), v);
+            }
+        }
         if let (Some(n), ScoringMethod::TimeSampling) = (samples, s.method) {
-            let total: f64 = animal.values.values().sum();
+            let total: f64 = animal
+                .values
+                .iter()
+                .filter(|(k, _)| k.ends_with("_count"))
+                .map(|(_, v)| v)
+                .sum();
             if total > n + 1e-9 {
                 return Err(cell_error(
                     row,

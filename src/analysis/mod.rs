@@ -3,6 +3,7 @@
 //! runs the protocol's analysis plan; and assembles `results/` (report, JSON, CSV tables,
 //! figures) in memory, so that nothing is written unless everything succeeded.
 
+mod events;
 mod fst;
 mod output;
 mod run;
@@ -10,6 +11,7 @@ mod study;
 
 use std::path::{Path, PathBuf};
 
+pub use events::{scores_from_events, ImportedScores};
 pub use fst::{read_scores, score_columns, AnimalScores, Exclusion, FstScores, LatencyValue};
 pub use output::{results_files, results_json, shown_path, ResultsFiles};
 pub use run::{

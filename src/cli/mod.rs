@@ -46,6 +46,9 @@ pub enum Command {
         after_help = "Examples:\n  preclin analyze fst-2026-01\n  preclin analyze fst-2026-01 --data scores-from-boris.csv --out fst-2026-01/results-boris --force"
     )]
     Analyze(AnalyzeArgs),
+    /// Convert an event log into a study's scoring sheet, to check before analysis.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Build an example study from the built-in protocol and sample data.
     #[command(after_help = "Example:\n  preclin demo --out preclin-demo")]
     Demo(DemoArgs),
@@ -452,6 +455,31 @@ pub struct TemplateArgs {
     pub force: bool,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A BORIS export (aggregated or tabular events; tab or comma) or a plain
+    /// `animal,behaviour,start_s,stop_s` CSV, scored by the study's protocol.
+    #[command(
+        after_help = "Example:\n  preclin import boris fst-2026-01-boris.tsv --study fst-2026-01\n  preclin analyze fst-2026-01 --data fst-2026-01/sheets/scoring-from-fst-2026-01-boris.csv"
+    )]
+    Boris(ImportBorisArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportBorisArgs {
+    /// The exported event log.
+    pub file: PathBuf,
+    /// The study folder whose protocol, blind codes and scoring sheet are used.
+    #[arg(long)]
+    pub study: PathBuf,
+    /// Where to write the scoring sheet (default: STUDY/sheets/scoring-from-<file>.csv).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
     /// The study folder made by `preclin template`, with its filled scoring sheet.
@@ -544,6 +572,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
                 .unwrap_or_else(|| args.study.join("results"));
             analyze_study(out, &args.study, args.data.as_deref(), &out_dir, args.force)
         }
+        Command::Import(ImportCommand::Boris(args)) => import_boris(out, &args),
         Command::Demo(args) => demo(out, &args.out, args.force),
     }
 }
@@ -623,6 +652,78 @@ fn demo(out: &mut dyn Write, dir: &Path, force: bool) -> Result<(), Error> {
     writeln!(
         out,
         "Each folder is a complete study: sheets/ as filled in, key/, and results/."
+    )
+    .ok();
+    Ok(())
+}
+
+/// `preclin import boris`: the log scored into the study's sheet layout, written once.
+fn import_boris(out: &mut dyn Write, args: &ImportBorisArgs) -> Result<(), Error> {
+    let study = crate::analysis::load_study(&args.study)?;
+    let log = ingest::read_event_log(&args.file)?;
+    let imported = crate::analysis::scores_from_events(&study, &log)?;
+    let stem = args
+        .file
+        .file_stem()
+        .map_or("events".into(), |s| s.to_string_lossy().to_string());
+    let target = args.out.clone().unwrap_or_else(|| {
+        args.study
+            .join("sheets")
+            .join(format!("scoring-from-{stem}.csv"))
+    });
+    if target.exists() && !args.force {
+        return Err(Error::Output(crate::study::OutputError::NotEmpty {
+            dir: target,
+        }));
+    }
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for r in &imported.rows {
+        w.write_record(r).expect("write CSV to memory");
+    }
+    let bytes = w.into_inner().expect("flush CSV to memory");
+    let staging = target.with_extension("csv.preclin-tmp");
+    std::fs::write(&staging, &bytes)
+        .and_then(|_| std::fs::rename(&staging, &target))
+        .map_err(|source| {
+            let _ = std::fs::remove_file(&staging);
+            Error::Output(crate::study::OutputError::Io {
+                path: target.clone(),
+                source,
+            })
+        })?;
+    let scored = imported.rows.len() - 1 - imported.not_in_log.len();
+    writeln!(
+        out,
+        "Read {} events ({}) from {}; scored {scored} animals into {}",
+        log.events.len(),
+        log.format,
+        args.file.display(),
+        target.display()
+    )
+    .ok();
+    if !imported.not_in_log.is_empty() {
+        writeln!(
+            out,
+            "  not in the log (left as they were): {}",
+            imported.not_in_log.join(", ")
+        )
+        .ok();
+    }
+    if !imported.ignored_behaviours.is_empty() {
+        writeln!(
+            out,
+            "  behaviours the protocol does not score (ignored): {}",
+            imported.ignored_behaviours.join(", ")
+        )
+        .ok();
+    }
+    writeln!(
+        out,
+        "Check the sheet, then: preclin analyze {} --data {}",
+        args.study.display(),
+        target.display()
     )
     .ok();
     Ok(())
