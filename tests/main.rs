@@ -1,6 +1,7 @@
 //! One integration-test binary: every module drives the real `preclin` executable.
 
 mod common;
+mod figures;
 mod protocol_cli;
 mod stats_calibration;
 mod stats_cli;
