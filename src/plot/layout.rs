@@ -245,7 +245,9 @@ pub(crate) fn summarise(values: &[f64], summary: Summary) -> Option<Centre> {
             (quantile_type7(&sorted, 0.5), bar)
         }
     };
-    plottable(result.0).then_some(result)
+    let (centre, bar) = result;
+    let bar = bar.filter(|(a, b)| plottable(*a) && plottable(*b));
+    plottable(centre).then_some((centre, bar))
 }
 
 /// Horizontal offsets for points at heights `ys` (points) so that no two markers of
