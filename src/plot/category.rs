@@ -38,6 +38,8 @@ const BRACKET_TEXT_GAP: f64 = 1.5;
 /// grows taller.
 const MIN_PLOT_SHARE: f64 = 0.5;
 const MIN_PLOT_HEIGHT: f64 = 40.0;
+/// Least space between the group labels of neighbouring columns.
+const LABEL_SPACE: f64 = 3.0;
 /// Deepest the group labels may reach below the axis, as a share of the figure's height.
 const MAX_LABEL_DEPTH: f64 = 0.3;
 
@@ -82,7 +84,7 @@ impl LabelLayout {
     fn new(labels: &[Label], unit: f64, style: &Style, max_depth: f64) -> LabelLayout {
         let wrapped: Option<Vec<Vec<String>>> = labels
             .iter()
-            .map(|l| wrap_label(&l.text, style.font, (l.room * unit - 2.0).max(1.0)))
+            .map(|l| wrap_label(&l.text, style.font, (l.room * unit - LABEL_SPACE).max(1.0)))
             .collect();
         match wrapped {
             Some(lines) => LabelLayout::Horizontal(lines),
