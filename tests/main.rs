@@ -3,6 +3,7 @@
 mod analyze_cli;
 mod boris;
 mod common;
+mod figures;
 mod protocol_cli;
 mod stats_calibration;
 mod stats_cli;

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use plotters::style::{FontStyle, RGBColor};
 
 /// DejaVu Sans (Bitstream Vera licence, see `fonts/DejaVuSans-LICENSE.txt`), compiled in.
-const DEJAVU_SANS: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+pub(crate) const DEJAVU_SANS: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
 
 /// The family name figures ask plotters for.
 pub const FONT_FAMILY: &str = "preclin-sans";
