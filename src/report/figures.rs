@@ -133,12 +133,19 @@ fn endpoint_figure(a: &Analysis, e: &EndpointResult) -> StudyFigure {
                 .collect();
             let index = |label: &str| anova.cells.iter().position(|c| c.label == label);
             let mut brackets = Vec::new();
+            // Brackets between cells that differ in one factor only (the effect of one
+            // factor at a level of the other); diagonal pairs stay in the report's table.
+            let one_factor_apart = |a: &str, b: &str| match (index(a), index(b)) {
+                (Some(i), Some(j)) => {
+                    let (x, y) = (&anova.cells[i].levels, &anova.cells[j].levels);
+                    x.iter().zip(y).filter(|(u, v)| u != v).count() == 1
+                }
+                _ => false,
+            };
             if let Some(CellPosthoc::Cells(ph)) = posthoc {
-                for x in ph
-                    .comparisons
-                    .iter()
-                    .filter(|x| x.p_adj <= 1.0 - ph.confidence_level + 1e-12)
-                {
+                for x in ph.comparisons.iter().filter(|x| {
+                    x.p_adj <= 1.0 - ph.confidence_level + 1e-12 && one_factor_apart(&x.a, &x.b)
+                }) {
                     if let (Some(from), Some(to)) = (index(&x.b), index(&x.a)) {
                         brackets.push(Bracket {
                             from,
@@ -151,7 +158,7 @@ fn endpoint_figure(a: &Analysis, e: &EndpointResult) -> StudyFigure {
             (
                 plot::factorial_plot(&anova.factor_names[0], &a_levels, &b_levels, &fcells, summary(a), &brackets, &axis_label(e), seed, FigureWidth::OneColumn),
                 format!(
-                    "{} by {} (colours) within each level of {}: every animal a point, {}. Brackets: significant post hoc comparisons of cells.",
+                    "{} by {} (colours) within each level of {}: every animal a point, {}. Brackets: significant post hoc comparisons of cells differing in one factor (all comparisons are in the table).",
                     e.label,
                     anova.factor_names[0],
                     anova.factor_names.get(1).cloned().unwrap_or_default(),
@@ -199,7 +206,11 @@ pub fn study_figures(a: &Analysis) -> Vec<StudyFigure> {
             &series,
             Some((w0 / scale, w1 / scale)),
             if minutes { "Time (min)" } else { "Time (s)" },
-            &format!("{} per bin (s)", capitalise(&t.behaviour)),
+            &format!(
+                "{} per {} (s)",
+                capitalise(&t.behaviour),
+                if minutes { "minute" } else { "bin" }
+            ),
             FigureWidth::OneColumn,
         );
         out.push(StudyFigure {
