@@ -360,6 +360,20 @@ fn endpoint_section(out: &mut String, a: &Analysis, ep: &EndpointResult, figures
     }
 }
 
+/// "male Albino Swiss mice".
+fn animal_words(an: &crate::protocol::Animals) -> String {
+    let species = match an.species {
+        Species::Mouse => "mice",
+        Species::Rat => "rats",
+    };
+    let sex = match an.sex {
+        Sex::Male => "male",
+        Sex::Female => "female",
+        Sex::Both => "male and female",
+    };
+    format!("{sex} {} {species}", an.strain)
+}
+
 /// "a", "a and b", "a, b and c".
 fn and_list(items: &[String]) -> String {
     match items {
@@ -510,13 +524,7 @@ pub fn report_html(a: &Analysis, figures: &[StudyFigure]) -> String {
     let mut items: Vec<Vec<String>> = vec![
         vec![
             "Animals".into(),
-            format!(
-                "{:?} {:?}, {}, {} animals",
-                an.sex,
-                an.species,
-                an.strain,
-                a.study.key.len()
-            ),
+            format!("{}, {} animals", animal_words(an), a.study.key.len()),
         ],
         vec![
             "Experimental unit".into(),
