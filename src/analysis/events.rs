@@ -53,19 +53,7 @@ fn fmt(x: f64) -> String {
 
 /// Converts the log into the study's scoring sheet.
 pub fn scores_from_events(study: &Study, log: &EventLog) -> Result<ImportedScores, AnalysisError> {
-    let p = &study.protocol;
-    let Some(s) = &p.scoring else {
-        return Err(AnalysisError::Study {
-            path: study.dir.join("study.toml"),
-            message: format!("protocol {} has no [scoring] section", p.id),
-            hint: "event logs are converted with the protocol's scoring window and method".into(),
-        });
-    };
-    let session_s = p
-        .sessions
-        .iter()
-        .find(|x| x.name == s.session)
-        .map_or(s.window_end_s, |x| x.duration_s);
+    let (s, session_s) = super::fst::scoring_of(study)?;
     ingest::check_session(log, session_s)?;
     // Every animal of the log must be one of the study.
     for e in &log.events {

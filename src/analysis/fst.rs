@@ -114,16 +114,23 @@ fn yes(cell: &str) -> Option<bool> {
     }
 }
 
+/// The protocol's scoring section and the length of the scored session.
+pub(crate) fn scoring_of(study: &Study) -> Result<(&Scoring, f64), AnalysisError> {
+    let p = &study.protocol;
+    match &p.scoring {
+        Some(s) => Ok((s, session_length(p, s))),
+        None => Err(AnalysisError::Study {
+            path: study.dir.join("study.toml"),
+            message: format!("protocol {} has no [scoring] section", p.id),
+            hint: "scores are read with the protocol's scoring window and method".into(),
+        }),
+    }
+}
+
 /// Reads and validates the scoring sheet against the study's key and protocol.
 pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, AnalysisError> {
     let p = &study.protocol;
-    let Some(s) = &p.scoring else {
-        return Err(AnalysisError::Study {
-            path: study.dir.join("study.toml"),
-            message: format!("protocol {} has no [scoring] section", p.id),
-            hint: "the forced swim test analysis needs the scoring window and method".into(),
-        });
-    };
+    let (s, session_s) = scoring_of(study)?;
     let path = &table.path;
     let col = |name: &str| table.column_index(name);
     let code_i = col("blind_code")?;
@@ -131,7 +138,6 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
     let reason_i = table.column_index("exclusion_reason").ok();
     let window = (s.window_start_s, s.window_end_s);
     let window_len = window.1 - window.0;
-    let session_s = session_length(p, s);
     let cell_error = |row: usize, column: &str, value: &str, problem: String, hint: String| {
         AnalysisError::cell(path, row, column, value, problem, hint)
     };

@@ -80,6 +80,20 @@ pub struct Analysis {
     pub statistics: StudyStatistics,
 }
 
+impl Analysis {
+    /// Animals of group `g` in the allocation key, and those analysed (not excluded).
+    pub fn group_counts(&self, g: usize) -> (usize, usize) {
+        let allocated = self.study.key.iter().filter(|k| k.group == g).count();
+        let analysed = self
+            .scores
+            .animals
+            .iter()
+            .filter(|x| x.group == g && x.exclusion.is_none())
+            .count();
+        (allocated, analysed)
+    }
+}
+
 /// Reads the study at `dir` (scores from `data` when given) and runs its analysis plan.
 pub fn analyze(dir: &Path, data: Option<&Path>) -> Result<Analysis, crate::Error> {
     let mut study = load_study(dir)?;

@@ -15,17 +15,6 @@ use crate::stats;
 /// Relative path → bytes.
 pub type ResultsFiles = BTreeMap<String, Vec<u8>>;
 
-fn csv_bytes(rows: &[Vec<String>]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    for r in rows {
-        // Writing to memory cannot fail.
-        w.write_record(r).expect("write CSV to memory");
-    }
-    w.into_inner().expect("flush CSV to memory")
-}
-
 /// A path as shown in the results: relative to the study folder when inside it.
 pub fn shown_path(a: &Analysis, path: &std::path::Path) -> String {
     path.strip_prefix(&a.study.dir)
@@ -86,13 +75,7 @@ pub fn results_json(a: &Analysis, figures: &[String]) -> Value {
         .iter()
         .enumerate()
         .map(|(g, group)| {
-            let allocated = a.study.key.iter().filter(|k| k.group == g).count();
-            let analysed = a
-                .scores
-                .animals
-                .iter()
-                .filter(|x| x.group == g && x.exclusion.is_none())
-                .count();
+            let (allocated, analysed) = a.group_counts(g);
             json!({ "id": group.id, "label": group.label,
                 "treatments": group.treatments.iter().map(summary_treatment_text).collect::<Vec<_>>(),
                 "allocated": allocated, "analysed": analysed, "excluded": allocated - analysed })
@@ -243,7 +226,7 @@ fn animals_csv(a: &Analysis) -> Vec<u8> {
         }
         rows.push(r);
     }
-    csv_bytes(&rows)
+    crate::study::csv_text(&rows)
 }
 
 /// `summary.csv`: per endpoint and group, the descriptive statistics of the analysed animals.
@@ -296,7 +279,7 @@ fn summary_csv(a: &Analysis) -> Vec<u8> {
             ]);
         }
     }
-    csv_bytes(&rows)
+    crate::study::csv_text(&rows)
 }
 
 /// Every file of `results/`.

@@ -212,28 +212,7 @@ fn factorial(
             by_cell[c].push(*v);
         }
     }
-    let cells: Vec<CellSummary> = anova
-        .cells
-        .iter()
-        .zip(&by_cell)
-        .map(|(c, x)| {
-            let d = stats::describe_centred(&c.label, x, centre);
-            let (sd, sem) = d.map_or((f64::NAN, f64::NAN), |d| (d.sd, d.sem));
-            CellSummary {
-                label: c.label.clone(),
-                levels: c
-                    .levels
-                    .iter()
-                    .zip(&anova.factor_levels)
-                    .map(|(&l, levels)| levels[l].clone())
-                    .collect(),
-                n: c.n,
-                mean: c.mean + centre,
-                sd,
-                sem,
-            }
-        })
-        .collect();
+    let cells = CellSummary::of_cells(&anova, &by_cell, centre);
     let simple = stats::simple_effects(&anova);
     let groups: Vec<(&str, &[f64])> = anova
         .cells

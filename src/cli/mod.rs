@@ -676,13 +676,7 @@ fn import_boris(out: &mut dyn Write, args: &ImportBorisArgs) -> Result<(), Error
             dir: target,
         }));
     }
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    for r in &imported.rows {
-        w.write_record(r).expect("write CSV to memory");
-    }
-    let bytes = w.into_inner().expect("flush CSV to memory");
+    let bytes = crate::study::csv_text(&imported.rows);
     let staging = target.with_extension("csv.preclin-tmp");
     std::fs::write(&staging, &bytes)
         .and_then(|_| std::fs::rename(&staging, &target))

@@ -49,28 +49,7 @@ pub(super) fn anova(out: &mut dyn Write, args: &AnovaArgs) -> Result<(), Error> 
             .fold(0, |acc, (f, &l)| acc * l + f.codes[i]);
         by_cell[c].push(*v);
     }
-    let cells: Vec<CellSummary> = anova
-        .cells
-        .iter()
-        .zip(&by_cell)
-        .map(|(c, x)| {
-            let d = stats::describe_centred(&c.label, x, data.centre);
-            let (sd, sem) = d.map_or((f64::NAN, f64::NAN), |d| (d.sd, d.sem));
-            CellSummary {
-                label: c.label.clone(),
-                levels: c
-                    .levels
-                    .iter()
-                    .zip(&anova.factor_levels)
-                    .map(|(&l, levels)| levels[l].clone())
-                    .collect(),
-                n: c.n,
-                mean: c.mean + data.centre,
-                sd,
-                sem,
-            }
-        })
-        .collect();
+    let cells = CellSummary::of_cells(&anova, &by_cell, data.centre);
     let warnings: Vec<String> = anova
         .cells
         .iter()

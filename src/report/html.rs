@@ -558,13 +558,7 @@ pub fn report_html(a: &Analysis, figures: &[StudyFigure]) -> String {
         .iter()
         .enumerate()
         .map(|(g, group)| {
-            let allocated = a.study.key.iter().filter(|k| k.group == g).count();
-            let analysed = a
-                .scores
-                .animals
-                .iter()
-                .filter(|x| x.group == g && x.exclusion.is_none())
-                .count();
+            let (allocated, analysed) = a.group_counts(g);
             vec![
                 group.id.clone(),
                 group.label.clone(),

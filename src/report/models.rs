@@ -27,6 +27,35 @@ pub struct CellSummary {
     pub sem: f64,
 }
 
+impl CellSummary {
+    /// The summary of every cell of a fitted layout from its values (given about `centre`,
+    /// as the ANOVA was; the summaries are on the original scale).
+    pub fn of_cells(anova: &FactorialAnova, by_cell: &[Vec<f64>], centre: f64) -> Vec<CellSummary> {
+        anova
+            .cells
+            .iter()
+            .zip(by_cell)
+            .map(|(c, x)| {
+                let d = crate::stats::describe_centred(&c.label, x, centre);
+                let (sd, sem) = d.map_or((f64::NAN, f64::NAN), |d| (d.sd, d.sem));
+                CellSummary {
+                    label: c.label.clone(),
+                    levels: c
+                        .levels
+                        .iter()
+                        .zip(&anova.factor_levels)
+                        .map(|(&l, levels)| levels[l].clone())
+                        .collect(),
+                    n: c.n,
+                    mean: c.mean + centre,
+                    sd,
+                    sem,
+                }
+            })
+            .collect()
+    }
+}
+
 /// Post hoc comparisons of cells: the pooled-variance methods on all cells (or against a
 /// control cell), or Šídák-adjusted simple pairwise comparisons.
 #[derive(Debug, Clone, PartialEq)]

@@ -104,7 +104,8 @@ pub fn study_files(plan: &StudyPlan) -> Result<StudyFiles, rust_xlsxwriter::Xlsx
     Ok(files)
 }
 
-fn csv_text(rows: &[Vec<String>]) -> Vec<u8> {
+/// CSV with CRLF line ends (as Excel writes them), rendered in memory.
+pub(crate) fn csv_text(rows: &[Vec<String>]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());

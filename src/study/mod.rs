@@ -11,6 +11,7 @@ mod workbook;
 
 pub use allocation::{allocate, blind_codes, AllocatedAnimal, AllocationError, AllocationRequest};
 pub use calendar::{stressor_calendar, CalendarEntry};
+pub(crate) use files::csv_text;
 pub use files::{study_files, StudyFiles};
 pub use output::{write_study, OutputError};
 pub use plan::{plan_study, Cell, SheetTable, StudyPlan, TemplateOptions};
