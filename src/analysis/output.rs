@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::run::EndpointAnalysis;
 use super::Analysis;
+use crate::plot::FigureWidth;
 use crate::protocol::{summary_treatment_text, ScoringMethod};
 use crate::report::{self, finite};
 use crate::stats;
@@ -168,6 +169,17 @@ fn animals_csv(a: &Analysis) -> Vec<u8> {
     header.extend(["cage", "excluded"].map(String::from));
     header.extend(["exclusion_reason", "exclusion_source"].map(String::from));
     header.extend(columns.iter().cloned());
+    // Time in the window also as a percentage of the window.
+    let window_s = a.scores.window.1 - a.scores.window.0;
+    let percent: Vec<&String> = columns
+        .iter()
+        .filter(|c| c.ends_with("_s") && !c.ends_with("_mean_bout_s"))
+        .collect();
+    header.extend(
+        percent
+            .iter()
+            .map(|c| format!("{}_pct", c.trim_end_matches("_s"))),
+    );
     for (b, n) in &bins {
         header.extend((1..=*n).map(|k| format!("{b}_bin{k}_s")));
     }
@@ -207,6 +219,12 @@ fn animals_csv(a: &Analysis) -> Vec<u8> {
                 .iter()
                 .map(|c| x.values.get(c).map(|v| v.to_string()).unwrap_or_default()),
         );
+        r.extend(percent.iter().map(|c| {
+            x.values
+                .get(*c)
+                .map(|v| format!("{}", (100.0 * v / window_s * 1e6).round() / 1e6))
+                .unwrap_or_default()
+        }));
         for (b, n) in &bins {
             let v = x.bins.get(b);
             r.extend((0..*n).map(|k| {
@@ -285,7 +303,8 @@ fn summary_csv(a: &Analysis) -> Vec<u8> {
 /// Every file of `results/`.
 pub fn results_files(a: &Analysis) -> ResultsFiles {
     let mut files = ResultsFiles::new();
-    let figures = report::study_figures(a);
+    let figures = report::study_figures(a, FigureWidth::OneColumn);
+    let wide = report::study_figures(a, FigureWidth::TwoColumn);
     let names: Vec<String> = figures.iter().map(|f| f.path.clone()).collect();
     let json = results_json(a, &names);
     files.insert(
@@ -302,6 +321,11 @@ pub fn results_files(a: &Analysis) -> ResultsFiles {
         files.insert(f.path.clone(), f.svg.into_bytes());
         if let Some(png) = f.png {
             files.insert(f.path.replace(".svg", ".png"), png);
+        }
+    }
+    for f in wide {
+        if let Some(png) = f.png {
+            files.insert(f.path.replace(".svg", "-two-column.png"), png);
         }
     }
     files

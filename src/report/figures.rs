@@ -43,7 +43,7 @@ fn summary_text(a: &Analysis) -> &'static str {
     }
 }
 
-fn endpoint_figure(a: &Analysis, e: &EndpointResult) -> StudyFigure {
+fn endpoint_figure(a: &Analysis, e: &EndpointResult, width: FigureWidth) -> StudyFigure {
     let p = &a.study.protocol;
     let seed = a.study.meta.seed;
     let (figure, caption) = match &e.analysis {
@@ -93,7 +93,7 @@ fn endpoint_figure(a: &Analysis, e: &EndpointResult) -> StudyFigure {
                 how = format!(" Bracket: {}.", c.omnibus.test.title());
             }
             (
-                plot::dot_plot(&groups, summary(a), &brackets, &axis_label(e), seed, FigureWidth::OneColumn),
+                plot::dot_plot(&groups, summary(a), &brackets, &axis_label(e), seed, width),
                 format!(
                     "{} per group: every animal a point, {}.{how} * p ≤ 0.05, ** ≤ 0.01, *** ≤ 0.001, **** ≤ 0.0001, ns not significant.",
                     e.label,
@@ -156,7 +156,7 @@ fn endpoint_figure(a: &Analysis, e: &EndpointResult) -> StudyFigure {
                 }
             }
             (
-                plot::factorial_plot(&anova.factor_names[0], &a_levels, &b_levels, &fcells, summary(a), &brackets, &axis_label(e), seed, FigureWidth::OneColumn),
+                plot::factorial_plot(&anova.factor_names[0], &a_levels, &b_levels, &fcells, summary(a), &brackets, &axis_label(e), seed, width),
                 format!(
                     "{} by {} (colours) within each level of {}: every animal a point, {}. Brackets: significant post hoc comparisons of cells differing in one factor (all comparisons are in the table).",
                     e.label,
@@ -175,14 +175,15 @@ fn endpoint_figure(a: &Analysis, e: &EndpointResult) -> StudyFigure {
     }
 }
 
-/// Every figure of the report, in the order they appear.
-pub fn study_figures(a: &Analysis) -> Vec<StudyFigure> {
+/// Every figure of the report, in the order they appear, drawn for one column (85 mm) or
+/// two (180 mm).
+pub fn study_figures(a: &Analysis, width: FigureWidth) -> Vec<StudyFigure> {
     let p = &a.study.protocol;
     let mut out: Vec<StudyFigure> = a
         .statistics
         .endpoints
         .iter()
-        .map(|e| endpoint_figure(a, e))
+        .map(|e| endpoint_figure(a, e, width))
         .collect();
     if let Some(t) = &a.statistics.time_course {
         let minutes = t.bin_width_s == 60.0;
@@ -211,7 +212,7 @@ pub fn study_figures(a: &Analysis) -> Vec<StudyFigure> {
                 capitalise(&t.behaviour),
                 if minutes { "minute" } else { "bin" }
             ),
-            FigureWidth::OneColumn,
+            width,
         );
         out.push(StudyFigure {
             path: "figures/time-course.svg".into(),
@@ -242,7 +243,7 @@ pub fn study_figures(a: &Analysis) -> Vec<StudyFigure> {
                 "Not yet {} (proportion)",
                 l.behaviour.replace("immobility", "immobile")
             ),
-            FigureWidth::OneColumn,
+            width,
         );
         out.push(StudyFigure {
             path: "figures/latency.svg".into(),
