@@ -625,3 +625,36 @@ fn report_text_of_the_factorial_sample_study() {
     assert_eq!(html.matches("<figure>").count(), 2);
     insta::assert_snapshot!(report_text(&html));
 }
+
+#[test]
+fn scores_typed_into_the_workbook_are_analysed_like_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let by_csv = sample_study(&dir.path().join("csv"), "fst-mouse");
+    let csv_json = analyze_ok(&by_csv);
+    // The same scores in the `scoring` sheet of a workbook; sheets/scoring.csv left empty.
+    let study = dir.path().join("xlsx");
+    preclin()
+        .args(["template", "fst-mouse", "--seed", "20261121", "--out"])
+        .arg(&study)
+        .assert()
+        .success();
+    let rows = csv_rows(&root().join("sample_data/fst-mouse/scoring.csv"));
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("scoring").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            match cell.parse::<f64>() {
+                Ok(v) if r > 0 => ws.write_number(r as u32, c as u16, v).unwrap(),
+                _ => ws.write_string(r as u32, c as u16, cell).unwrap(),
+            };
+        }
+    }
+    wb.save(study.join("sheets/capture.xlsx")).unwrap();
+    let json = analyze_ok(&study);
+    assert_eq!(json["inputs"][2]["path"], "sheets/capture.xlsx");
+    close(
+        &json["endpoints"][0]["result"]["omnibus"]["statistic"],
+        &csv_json["endpoints"][0]["result"]["omnibus"]["statistic"],
+        "t from the workbook",
+    );
+}
