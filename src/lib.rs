@@ -6,6 +6,7 @@
 //! stats → plot → report. The [`cli`] module maps command-line arguments onto these calls.
 
 pub mod analysis;
+pub mod assay;
 pub mod cli;
 pub mod error;
 pub mod ingest;
