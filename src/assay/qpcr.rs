@@ -984,3 +984,438 @@ pub fn relative_expression(
         groups: group_rows,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/qpcr")
+            .join(name)
+    }
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() <= 1e-12, "{a} ≠ {b}");
+    }
+
+    fn well(sample: &str, target: &str, cq: Option<f64>, row: usize) -> QpcrWell {
+        QpcrWell {
+            plate: "1".into(),
+            well: format!("W{row}"),
+            sample: sample.into(),
+            target: target.into(),
+            cq,
+            row,
+        }
+    }
+
+    /// Wells from (sample, gene, Cq values); rows numbered from 2.
+    fn wells(spec: &[(&str, &str, &[f64])]) -> Vec<QpcrWell> {
+        let mut out = Vec::new();
+        for (sample, gene, cqs) in spec {
+            for &c in *cqs {
+                let row = out.len() + 2;
+                out.push(well(sample, gene, Some(c), row));
+            }
+        }
+        out
+    }
+
+    fn strings(x: &[&str]) -> Vec<String> {
+        x.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn groups(spec: &[(&str, &str)]) -> BTreeMap<String, String> {
+        spec.iter()
+            .map(|(s, g)| (s.to_string(), g.to_string()))
+            .collect()
+    }
+
+    /// The experiment of docs/qpcr-worked-example.md.
+    fn worked_example() -> (Vec<QpcrWell>, BTreeMap<String, String>) {
+        let w = wells(&[
+            ("R01", "Cyp3a1", &[24.9, 25.1]),
+            ("R01", "Actb", &[17.9, 18.1]),
+            ("R01", "Gapdh", &[20.0, 20.0]),
+            ("R02", "Cyp3a1", &[25.5, 25.7]),
+            ("R02", "Actb", &[17.9, 18.1]),
+            ("R02", "Gapdh", &[20.1, 20.3]),
+            ("R03", "Cyp3a1", &[24.5, 24.7]),
+            ("R03", "Actb", &[18.1, 18.3]),
+            ("R03", "Gapdh", &[19.9, 20.1]),
+            ("R04", "Cyp3a1", &[23.4, 23.6]),
+            ("R04", "Actb", &[18.4, 18.6]),
+            ("R04", "Gapdh", &[20.4, 20.6]),
+            ("R05", "Cyp3a1", &[22.3, 22.5]),
+            ("R05", "Actb", &[17.8, 18.0]),
+            ("R05", "Gapdh", &[19.8, 20.0]),
+            ("R06", "Cyp3a1", &[23.1, 23.9]),
+            ("R06", "Actb", &[18.0, 18.0]),
+            ("R06", "Gapdh", &[20.0, 20.0]),
+        ]);
+        let g = groups(&[
+            ("R01", "vehicle"),
+            ("R02", "vehicle"),
+            ("R03", "vehicle"),
+            ("R04", "drug"),
+            ("R05", "drug"),
+            ("R06", "drug"),
+        ]);
+        (w, g)
+    }
+
+    #[test]
+    fn worked_example_of_the_docs() {
+        let (w, g) = worked_example();
+        let refs = strings(&["Actb", "Gapdh"]);
+        let r =
+            relative_expression(&w, &g, "vehicle", &refs, None, &QpcrPolicy::default()).unwrap();
+        let s2 = 2f64.sqrt();
+        // 1. Replicates: (sample, gene, mean, SD).
+        let expected = [
+            ("R01", "Actb", 18.0, 0.2 / s2),
+            ("R01", "Cyp3a1", 25.0, 0.2 / s2),
+            ("R01", "Gapdh", 20.0, 0.0),
+            ("R02", "Actb", 18.0, 0.2 / s2),
+            ("R02", "Cyp3a1", 25.6, 0.2 / s2),
+            ("R02", "Gapdh", 20.2, 0.2 / s2),
+            ("R03", "Actb", 18.2, 0.2 / s2),
+            ("R03", "Cyp3a1", 24.6, 0.2 / s2),
+            ("R03", "Gapdh", 20.0, 0.2 / s2),
+            ("R04", "Actb", 18.5, 0.2 / s2),
+            ("R04", "Cyp3a1", 23.5, 0.2 / s2),
+            ("R04", "Gapdh", 20.5, 0.2 / s2),
+            ("R05", "Actb", 17.9, 0.2 / s2),
+            ("R05", "Cyp3a1", 22.4, 0.2 / s2),
+            ("R05", "Gapdh", 19.9, 0.2 / s2),
+            ("R06", "Actb", 18.0, 0.0),
+            ("R06", "Cyp3a1", 23.5, 0.8 / s2),
+            ("R06", "Gapdh", 20.0, 0.0),
+        ];
+        assert_eq!(r.replicates.len(), expected.len());
+        for (rep, (sample, gene, m, sd)) in r.replicates.iter().zip(expected) {
+            assert_eq!((rep.sample.as_str(), rep.target.as_str()), (sample, gene));
+            assert_eq!(rep.n, 2);
+            close(rep.mean, m);
+            close(rep.sd, sd);
+            assert_eq!(rep.high_sd, sample == "R06" && gene == "Cyp3a1");
+        }
+        assert!(r.handled_wells.is_empty());
+        // 2. Reference Cq and geNorm M.
+        let reference = [19.0, 19.1, 19.1, 19.5, 18.9, 19.0];
+        for (x, cq) in r.references.iter().zip(reference) {
+            close(x.cq, cq);
+            assert!(x.missing.is_empty());
+        }
+        assert_eq!(r.stability.len(), 2);
+        for s in &r.stability {
+            close(s.m, 0.016f64.sqrt());
+        }
+        // 3. ΔCq, ΔΔCq, fold change.
+        close(r.control_delta_cq["Cyp3a1"], 6.0);
+        let per_animal = [
+            ("R01", "vehicle", 6.0, 0.0, 1.0),
+            ("R02", "vehicle", 6.5, 0.5, 1.0 / s2),
+            ("R03", "vehicle", 5.5, -0.5, s2),
+            ("R04", "drug", 4.0, -2.0, 4.0),
+            ("R05", "drug", 3.5, -2.5, 4.0 * s2),
+            ("R06", "drug", 4.5, -1.5, 2.0 * s2),
+        ];
+        assert_eq!(r.samples.len(), 6);
+        for (s, (sample, group, d, dd, fold)) in r.samples.iter().zip(per_animal) {
+            assert_eq!((s.sample.as_str(), s.group.as_str()), (sample, group));
+            close(s.delta_cq, d);
+            close(s.delta_delta_cq, dd);
+            close(s.fold_change, fold);
+            assert_eq!(s.pfaffl_ratio, None);
+        }
+        // 4. Group summaries; t(0.975, 2) = 0.95 / √0.04875.
+        let half = 0.95 / 0.04875f64.sqrt() * 0.5 / 3f64.sqrt();
+        close(half, 1.2420688558751656);
+        let vehicle = &r.groups[0];
+        let drug = &r.groups[1];
+        assert_eq!((vehicle.group.as_str(), vehicle.n), ("vehicle", 3));
+        assert_eq!((drug.group.as_str(), drug.n), ("drug", 3));
+        close(vehicle.mean_delta_cq, 6.0);
+        close(drug.mean_delta_cq, 4.0);
+        close(vehicle.sd_delta_cq, 0.5);
+        close(drug.sd_delta_cq, 0.5);
+        close(vehicle.mean_delta_delta_cq, 0.0);
+        close(drug.mean_delta_delta_cq, -2.0);
+        close(vehicle.ci95_delta_delta_cq.0, -half);
+        close(vehicle.ci95_delta_delta_cq.1, half);
+        close(drug.ci95_delta_delta_cq.0, -2.0 - half);
+        close(drug.ci95_delta_delta_cq.1, -2.0 + half);
+        close(vehicle.fold_change, 1.0);
+        close(drug.fold_change, 4.0);
+        close(vehicle.fold_change_ci95.0, 0.4227659657478795);
+        close(vehicle.fold_change_ci95.1, 2.3653748906466125);
+        close(drug.fold_change_ci95.0, 1.691063862991518);
+        close(drug.fold_change_ci95.1, 9.46149956258645);
+        close(vehicle.mean_fold_change, (1.0 + 1.0 / s2 + s2) / 3.0);
+        close(drug.mean_fold_change, (4.0 + 4.0 * s2 + 2.0 * s2) / 3.0);
+        close(vehicle.mean_fold_change, 1.040440114519881);
+        close(drug.mean_fold_change, 4.161760458079523);
+    }
+
+    #[test]
+    fn pfaffl_reduces_to_delta_delta_cq_when_e_is_2() {
+        let (w, g) = worked_example();
+        let refs = strings(&["Actb", "Gapdh"]);
+        let e: BTreeMap<String, f64> = ["Cyp3a1", "Actb", "Gapdh"]
+            .iter()
+            .map(|s| (s.to_string(), 2.0))
+            .collect();
+        let r = relative_expression(&w, &g, "vehicle", &refs, Some(&e), &QpcrPolicy::default())
+            .unwrap();
+        for s in &r.samples {
+            close(s.pfaffl_ratio.unwrap(), s.fold_change);
+        }
+        close(r.samples[3].pfaffl_ratio.unwrap(), 4.0);
+        close(r.groups[1].pfaffl_ratio.unwrap(), 4.0);
+        // With E ≠ 2: R04, target E = 1.9, references E = 2: 1.9^(25.0666… − 23.5) · 2^0.4333….
+        let e: BTreeMap<String, f64> = [("Cyp3a1", 1.9), ("Actb", 2.0), ("Gapdh", 2.0)]
+            .iter()
+            .map(|(s, v)| (s.to_string(), *v))
+            .collect();
+        let r = relative_expression(&w, &g, "vehicle", &refs, Some(&e), &QpcrPolicy::default())
+            .unwrap();
+        let expected = 1.9f64.powf(75.2 / 3.0 - 23.5) * 2f64.powf(0.4 + 0.1 / 3.0);
+        assert!((r.samples[3].pfaffl_ratio.unwrap() - expected).abs() < 1e-12 * expected);
+    }
+
+    #[test]
+    fn genorm_m_of_three_genes_by_hand() {
+        // A − B: −2, −1, 0 → SD 1; A − C: −5, −4, −4 → SD √(1/3); B − C: −3, −3, −4 → SD √(1/3).
+        // M(A) = M(B) = (1 + √(1/3)) / 2, M(C) = √(1/3).
+        let w = wells(&[
+            ("S1", "A", &[20.0]),
+            ("S1", "B", &[22.0]),
+            ("S1", "C", &[25.0]),
+            ("S1", "T", &[30.0]),
+            ("S2", "A", &[21.0]),
+            ("S2", "B", &[22.0]),
+            ("S2", "C", &[25.0]),
+            ("S2", "T", &[30.0]),
+            ("S3", "A", &[22.0]),
+            ("S3", "B", &[22.0]),
+            ("S3", "C", &[26.0]),
+            ("S3", "T", &[30.0]),
+        ]);
+        let g = groups(&[("S1", "c"), ("S2", "c"), ("S3", "c")]);
+        let r = relative_expression(
+            &w,
+            &g,
+            "c",
+            &strings(&["A", "B", "C"]),
+            None,
+            &QpcrPolicy::default(),
+        )
+        .unwrap();
+        let third = (1.0f64 / 3.0).sqrt();
+        close(r.stability[0].m, (1.0 + third) / 2.0);
+        close(r.stability[1].m, (1.0 + third) / 2.0);
+        close(r.stability[2].m, third);
+        close(r.stability[2].m, 0.5773502691896257);
+        close(r.stability[0].m, 0.7886751345948129);
+    }
+
+    #[test]
+    fn undetermined_and_late_wells_follow_the_rule() {
+        let mut w = wells(&[
+            ("S1", "T", &[30.0, 36.0]),
+            ("S1", "R", &[20.0, 20.0]),
+            ("S2", "T", &[31.0]),
+            ("S2", "R", &[20.0]),
+        ]);
+        w.push(well("S2", "T", None, 99));
+        let g = groups(&[("S1", "c"), ("S2", "c")]);
+        let refs = strings(&["R"]);
+        let r = relative_expression(&w, &g, "c", &refs, None, &QpcrPolicy::default()).unwrap();
+        assert_eq!(r.handled_wells.len(), 2);
+        assert_eq!(r.handled_wells[0].cq, Some(36.0));
+        assert_eq!(r.handled_wells[0].used, None);
+        assert_eq!(
+            (r.handled_wells[1].row, r.handled_wells[1].used),
+            (99, None)
+        );
+        close(r.replicates[1].mean, 30.0);
+        assert!(r.stability.is_empty());
+        let policy = QpcrPolicy {
+            undetermined: UndeterminedRule::SetTo(40.0),
+            ..QpcrPolicy::default()
+        };
+        let r = relative_expression(&w, &g, "c", &refs, None, &policy).unwrap();
+        close(r.replicates[1].mean, 35.0);
+        close(r.replicates[3].mean, 35.5);
+        assert!(r.replicates[1].high_sd);
+    }
+
+    #[test]
+    fn errors_of_the_calculation() {
+        let policy = QpcrPolicy::default();
+        let refs = strings(&["Actb", "Gapdh"]);
+        let g = groups(&[("S1", "vehicle"), ("S2", "drug")]);
+        // A target with no reference gene for its sample.
+        let w = wells(&[("S1", "Cyp3a1", &[25.0, 25.2]), ("S2", "Cyp3a1", &[24.0])]);
+        let mut w2 = w.clone();
+        w2.extend(wells(&[("S1", "Actb", &[18.0])]));
+        let e = relative_expression(&w2, &g, "vehicle", &refs, None, &policy).unwrap_err();
+        assert_eq!(
+            e,
+            QpcrError::NoReference {
+                sample: "S2".into(),
+                target: "Cyp3a1".into(),
+                rows: "4".into(),
+                genes: "Actb, Gapdh".into()
+            }
+        );
+        assert!(e.to_string().contains("sample `S2` has Cyp3a1"));
+        // No control-group animals.
+        let mut w3 = wells(&[("S2", "Cyp3a1", &[24.0]), ("S2", "Actb", &[18.0])]);
+        let e = relative_expression(&w3, &g, "vehicle", &refs, None, &policy).unwrap_err();
+        assert!(matches!(e, QpcrError::NoControl { ref groups, .. } if groups == "drug"));
+        // An animal with only undetermined wells.
+        w3.push(well("S1", "Cyp3a1", None, 7));
+        w3.push(well("S1", "Cyp3a1", Some(38.0), 8));
+        let e = relative_expression(&w3, &g, "vehicle", &refs, None, &policy).unwrap_err();
+        assert_eq!(
+            e,
+            QpcrError::AllUndetermined {
+                sample: "S1".into(),
+                target: "Cyp3a1".into(),
+                rows: "7, 8".into()
+            }
+        );
+        // A sample outside the groups; no reference genes; a missing efficiency.
+        let w4 = wells(&[("S9", "Cyp3a1", &[24.0])]);
+        let e = relative_expression(&w4, &g, "vehicle", &refs, None, &policy).unwrap_err();
+        assert!(matches!(e, QpcrError::NoGroup { ref sample, .. } if sample == "S9"));
+        let e = relative_expression(&w2, &g, "vehicle", &[], None, &policy).unwrap_err();
+        assert_eq!(e, QpcrError::NoReferenceGenes);
+        let eff: BTreeMap<String, f64> = [("Cyp3a1".to_string(), 1.9)].into();
+        let e = relative_expression(&w2, &g, "vehicle", &refs, Some(&eff), &policy).unwrap_err();
+        assert!(matches!(e, QpcrError::MissingEfficiency { .. }));
+    }
+
+    #[test]
+    fn reads_a_quantstudio_results_export() {
+        let codes = strings(&["C01", "C02"]);
+        let d = read_qpcr(&fixture("quantstudio-results.txt"), Some(&codes)).unwrap();
+        assert_eq!(d.format, QpcrFormat::QuantStudio);
+        assert_eq!(d.controls_skipped, 3);
+        assert_eq!(d.omitted, 1);
+        assert_eq!(d.wells.len(), 6);
+        let first = &d.wells[0];
+        assert_eq!(
+            (
+                first.well.as_str(),
+                first.sample.as_str(),
+                first.target.as_str()
+            ),
+            ("A1", "C01", "Cyp3a1")
+        );
+        assert_eq!((first.cq, first.row), (Some(24.912), 19));
+        assert_eq!(first.plate, "quantstudio-results");
+        let undetermined = &d.wells[3];
+        assert_eq!((undetermined.well.as_str(), undetermined.cq), ("B1", None));
+        assert_eq!(undetermined.row, 23);
+    }
+
+    #[test]
+    fn reads_a_cfx_quantification_cq_results_csv() {
+        let d = read_qpcr(&fixture("cfx-quantification-cq-results.csv"), None).unwrap();
+        assert_eq!(d.format, QpcrFormat::Cfx);
+        assert_eq!((d.controls_skipped, d.omitted), (4, 0));
+        assert_eq!(d.wells.len(), 6);
+        assert_eq!(d.wells[0].cq, Some(22.4135260134));
+        assert_eq!((d.wells[0].well.as_str(), d.wells[0].row), ("A01", 2));
+        assert_eq!(d.wells[2].target, "Gapdh");
+        assert_eq!((d.wells[3].cq, d.wells[4].cq), (None, None));
+        assert_eq!(d.wells[4].sample, "C02");
+    }
+
+    fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn reads_the_capture_sheet() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            &dir,
+            "qpcr.csv",
+            "plate,well,blind_code,target,cq,undetermined\n1,A1,C01,Cyp3a1,25.1,\n1,A2,C01,Cyp3a1,,yes\n1,A3,C01,Actb,Undetermined,\n",
+        );
+        let d = read_qpcr(&p, Some(&strings(&["C01"]))).unwrap();
+        assert_eq!(d.format, QpcrFormat::CaptureSheet);
+        let cqs: Vec<_> = d.wells.iter().map(|w| (w.row, w.cq)).collect();
+        assert_eq!(cqs, [(2, Some(25.1)), (3, None), (4, None)]);
+    }
+
+    #[test]
+    fn import_errors_are_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "plate,well,blind_code,target,cq,undetermined\n";
+        // A sample that is not a blind code.
+        let p = write(
+            &dir,
+            "a.csv",
+            &format!("{header}1,A1,C01,Actb,18.2,\n1,A2,X07,Actb,18.3,\n"),
+        );
+        match read_qpcr(&p, Some(&strings(&["C01"]))).unwrap_err() {
+            IngestError::BadValue {
+                row, column, value, ..
+            } => assert_eq!(
+                (row, column.as_str(), value.as_str()),
+                (3, "blind_code", "X07")
+            ),
+            e => panic!("{e}"),
+        }
+        // A Cq that is not a number, in each layout.
+        let p = write(
+            &dir,
+            "b.csv",
+            &format!("{header}1,A1,C01,Actb,18.2 cycles,\n"),
+        );
+        match read_qpcr(&p, None).unwrap_err() {
+            IngestError::NotNumeric {
+                row, column, value, ..
+            } => assert_eq!(
+                (row, column.as_str(), value.as_str()),
+                (2, "cq", "18.2 cycles")
+            ),
+            e => panic!("{e}"),
+        }
+        let cfx = std::fs::read_to_string(fixture("cfx-quantification-cq-results.csv"))
+            .unwrap()
+            .replace("22.5866364536,", "n.d.,");
+        let p = write(&dir, "c.csv", &cfx);
+        match read_qpcr(&p, None).unwrap_err() {
+            IngestError::NotNumeric { row, column, .. } => {
+                assert_eq!((row, column.as_str()), (3, "Cq"))
+            }
+            e => panic!("{e}"),
+        }
+        let qs = std::fs::read_to_string(fixture("quantstudio-results.txt")).unwrap();
+        let p = write(&dir, "d.txt", &qs);
+        match read_qpcr(&p, Some(&strings(&["C01"]))).unwrap_err() {
+            IngestError::BadValue { row, value, .. } => {
+                assert_eq!((row, value.as_str()), (23, "C02"))
+            }
+            e => panic!("{e}"),
+        }
+        // A blank Cq not marked undetermined, and an unknown layout.
+        let p = write(&dir, "e.csv", &format!("{header}1,A1,C01,Actb,,\n"));
+        assert!(matches!(
+            read_qpcr(&p, None).unwrap_err(),
+            IngestError::BlankCell { row: 2, .. }
+        ));
+        let p = write(&dir, "f.csv", "animal,value\nA,1\n");
+        let e = read_qpcr(&p, None).unwrap_err();
+        assert!(e.to_string().contains("not a qPCR results file"), "{e}");
+    }
+}
