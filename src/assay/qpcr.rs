@@ -677,6 +677,9 @@ pub enum QpcrError {
     BadEfficiency { gene: String, value: f64 },
 }
 
+/// Cq values used, their rows, and the rows of every well (used or not).
+type WellsOfGene = (Vec<f64>, Vec<usize>, Vec<usize>);
+
 fn rows_text(rows: &[usize]) -> String {
     rows.iter()
         .map(usize::to_string)
@@ -707,8 +710,7 @@ pub fn relative_expression(
     let is_reference = |g: &str| reference_genes.iter().any(|r| r == g);
 
     // 1. Wells by sample and gene, with the policy applied.
-    let mut by_key: BTreeMap<(String, String), (Vec<f64>, Vec<usize>, Vec<usize>)> =
-        BTreeMap::new();
+    let mut by_key: BTreeMap<(String, String), WellsOfGene> = BTreeMap::new();
     let mut handled_wells = Vec::new();
     for w in wells {
         let entry = by_key
