@@ -7,9 +7,12 @@
 //! - [`protein`]: microsomal protein from a BCA or Lowry standard curve.
 //! - [`western`]: Western blot densitometry as % of the control lanes of the same blot.
 //! - [`sucrose`]: sucrose preference (or intake per body weight) per animal and week.
+//! - [`qpcr`]: relative expression by ΔΔCq or Pfaffl from the capture sheet or the
+//!   QuantStudio and CFX exports (worked by hand in `docs/qpcr-worked-example.md`).
 
 pub mod hplc;
 pub mod protein;
+pub mod qpcr;
 pub mod sucrose;
 pub mod western;
 
