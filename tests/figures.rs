@@ -482,3 +482,71 @@ fn edge_cases_draw_without_panicking() {
         one,
     ));
 }
+
+/// A bracket between factorial cells given out of their left-to-right order still sits
+/// above the data it spans (it once fell to the axis).
+#[test]
+fn brackets_between_cells_out_of_x_order_sit_above_the_data() {
+    let cells = vec![
+        FactorialCell {
+            a_level: 0,
+            b_level: 0,
+            values: vec![150.0, 160.0, 170.0],
+        },
+        FactorialCell {
+            a_level: 0,
+            b_level: 1,
+            values: vec![140.0, 150.0, 155.0],
+        },
+        FactorialCell {
+            a_level: 1,
+            b_level: 0,
+            values: vec![120.0, 130.0, 125.0],
+        },
+        FactorialCell {
+            a_level: 1,
+            b_level: 1,
+            values: vec![80.0, 90.0, 85.0],
+        },
+    ];
+    // Cell 1 (a0, b1) is drawn right of cell 2 (a1, b0).
+    let fig = factorial_plot(
+        "drug",
+        &levels(&["vehicle", "imipramine"]),
+        &levels(&["water", "zinc"]),
+        &cells,
+        Summary::MeanSem,
+        &[bracket(1, 2, "*")],
+        "Immobility (s)",
+        3,
+        FigureWidth::OneColumn,
+    );
+    let number = |tag: &str, attr: &str| -> f64 {
+        let start = tag.find(&format!(" {attr}=\"")).unwrap() + attr.len() + 3;
+        tag[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    // Markers are drawn cell by cell in the order given, each as a fill and an outline:
+    // cells 1 and 2 (three animals each) are circles 6 to 17.
+    let circles: Vec<f64> = fig
+        .svg
+        .split("<circle")
+        .skip(1)
+        .map(|c| number(c, "cy"))
+        .collect();
+    let top_of_data = circles[6..18].iter().copied().fold(f64::INFINITY, f64::min);
+    let star = fig
+        .svg
+        .split("<text")
+        .skip(1)
+        .find(|t| {
+            t.split('>')
+                .nth(1)
+                .is_some_and(|c| c.trim().starts_with('*'))
+        })
+        .map(|t| number(t, "y"))
+        .expect("the bracket's text");
+    assert!(
+        star < top_of_data,
+        "bracket text at y {star}, data from y {top_of_data}"
+    );
+}

@@ -440,9 +440,14 @@ impl CategoryPlot<'_> {
             if from == to || to >= self.slots.len() {
                 continue;
             }
-            let (x1, x2) = bracket_ends(centre_x[from], centre_x[to], unit);
+            // Slots are not always in x order (factorial cells): the bracket spans the
+            // two columns from left to right.
+            let (left, right) = (
+                centre_x[from].min(centre_x[to]),
+                centre_x[from].max(centre_x[to]),
+            );
+            let (x1, x2) = bracket_ends(left, right, unit);
             // The data under the bracket: every column whose centre it spans.
-            let (left, right) = (centre_x[from], centre_x[to]);
             let data_top = tops
                 .iter()
                 .zip(centre_x)
