@@ -304,6 +304,48 @@ fn cq_value(
         })
 }
 
+/// The columns of an instrument export that make a sample well.
+struct WellColumns<'a> {
+    well: usize,
+    sample: usize,
+    sample_name: &'a str,
+    target: usize,
+    target_name: &'a str,
+    cq: usize,
+    cq_name: &'a str,
+}
+
+/// One sample well of an instrument export: the sample checked against the blind codes,
+/// a target required, the Cq read.
+fn sample_well(
+    path: &Path,
+    row: usize,
+    cells: &[String],
+    columns: &WellColumns,
+    plate: &str,
+    codes: Option<&[String]>,
+) -> Result<QpcrWell, IngestError> {
+    let name = cell(cells, columns.sample);
+    check_sample(path, row, columns.sample_name, name, codes)?;
+    let gene = cell(cells, columns.target);
+    if gene.is_empty() {
+        return Err(IngestError::BlankCell {
+            path: path.to_path_buf(),
+            row,
+            column: columns.target_name.into(),
+            hint: "assign a target to every sample well in the plate setup before exporting".into(),
+        });
+    }
+    Ok(QpcrWell {
+        plate: plate.to_string(),
+        well: cell(cells, columns.well).to_string(),
+        sample: name.to_string(),
+        target: gene.to_string(),
+        cq: cq_value(path, row, columns.cq_name, cell(cells, columns.cq), false)?,
+        row,
+    })
+}
+
 fn quantstudio(
     path: &Path,
     lines: &[&str],
@@ -311,11 +353,16 @@ fn quantstudio(
     codes: Option<&[String]>,
 ) -> Result<QpcrData, IngestError> {
     let s = Section::read(lines, header);
-    let well = s.column(path, &["Well Position", "Well"])?;
-    let sample = s.column(path, &["Sample Name"])?;
-    let target = s.column(path, &["Target Name"])?;
     let cq = s.column(path, &["CT", "Cq", "Cт", "CRT"])?;
-    let cq_name = s.headers[cq].clone();
+    let columns = WellColumns {
+        well: s.column(path, &["Well Position", "Well"])?,
+        sample: s.column(path, &["Sample Name"])?,
+        sample_name: "Sample Name",
+        target: s.column(path, &["Target Name"])?,
+        target_name: "Target Name",
+        cq,
+        cq_name: &s.headers[cq],
+    };
     let task = s.find(&["Task"]);
     let omit = s.find(&["Omit"]);
     let plate = plate_name(path);
@@ -336,25 +383,8 @@ fn quantstudio(
             data.controls_skipped += 1;
             continue;
         }
-        let name = cell(cells, sample);
-        check_sample(path, *row, "Sample Name", name, codes)?;
-        let gene = cell(cells, target);
-        if gene.is_empty() {
-            return Err(IngestError::BlankCell {
-                path: path.to_path_buf(),
-                row: *row,
-                column: "Target Name".into(),
-                hint: "assign a target to every sample well before exporting".into(),
-            });
-        }
-        data.wells.push(QpcrWell {
-            plate: plate.clone(),
-            well: cell(cells, well).to_string(),
-            sample: name.to_string(),
-            target: gene.to_string(),
-            cq: cq_value(path, *row, &cq_name, cell(cells, cq), false)?,
-            row: *row,
-        });
+        data.wells
+            .push(sample_well(path, *row, cells, &columns, &plate, codes)?);
     }
     finish(data)
 }
@@ -366,11 +396,16 @@ fn cfx(
     codes: Option<&[String]>,
 ) -> Result<QpcrData, IngestError> {
     let s = Section::read(lines, header);
-    let well = s.column(path, &["Well"])?;
-    let target = s.column(path, &["Target"])?;
     let content = s.column(path, &["Content"])?;
-    let sample = s.column(path, &["Sample"])?;
-    let cq = s.column(path, &["Cq"])?;
+    let columns = WellColumns {
+        well: s.column(path, &["Well"])?,
+        sample: s.column(path, &["Sample"])?,
+        sample_name: "Sample",
+        target: s.column(path, &["Target"])?,
+        target_name: "Target",
+        cq: s.column(path, &["Cq"])?,
+        cq_name: "Cq",
+    };
     let plate = plate_name(path);
     let mut data = QpcrData {
         path: path.to_path_buf(),
@@ -388,26 +423,8 @@ fn cfx(
             data.controls_skipped += 1;
             continue;
         }
-        let name = cell(cells, sample);
-        check_sample(path, *row, "Sample", name, codes)?;
-        let gene = cell(cells, target);
-        if gene.is_empty() {
-            return Err(IngestError::BlankCell {
-                path: path.to_path_buf(),
-                row: *row,
-                column: "Target".into(),
-                hint: "assign a target to every sample well in the plate setup before exporting"
-                    .into(),
-            });
-        }
-        data.wells.push(QpcrWell {
-            plate: plate.clone(),
-            well: cell(cells, well).to_string(),
-            sample: name.to_string(),
-            target: gene.to_string(),
-            cq: cq_value(path, *row, "Cq", cell(cells, cq), false)?,
-            row: *row,
-        });
+        data.wells
+            .push(sample_well(path, *row, cells, &columns, &plate, codes)?);
     }
     finish(data)
 }
