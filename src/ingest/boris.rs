@@ -610,8 +610,25 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn push(&mut self, ids: (u32, u32), event: BehaviourEvent) -> usize {
-        self.events.push(event);
+    /// Adds an event read on `row` (its STOP row too, until a STOP says otherwise).
+    fn push(
+        &mut self,
+        ids: (u32, u32),
+        animal: String,
+        behaviour: &str,
+        (start_s, stop_s): (f64, f64),
+        point: bool,
+        row: usize,
+    ) -> usize {
+        self.events.push(BehaviourEvent {
+            animal,
+            behaviour: behaviour.to_string(),
+            start_s,
+            stop_s,
+            point,
+            row,
+            stop_row: row,
+        });
         self.ids.push(ids);
         self.events.len() - 1
     }
@@ -798,15 +815,11 @@ fn read_aggregated(
         let behaviour_id = b.behaviour(name);
         b.push(
             (animal_id, behaviour_id),
-            BehaviourEvent {
-                animal,
-                behaviour: name.to_string(),
-                start_s: t0,
-                stop_s: t1,
-                point,
-                row,
-                stop_row: row,
-            },
+            animal,
+            name,
+            (t0, t1),
+            point,
+            row,
         );
     }
     b.finish(EventLogFormat::BorisAggregated { version }, start.1, stop.1)
@@ -868,18 +881,7 @@ fn read_tabular(
                         "every START of a state behaviour needs a STOP before the next START; fix the observation in BORIS (Observations ▸ Fix unpaired events) and export again",
                     ));
                 }
-                let i = b.push(
-                    ids,
-                    BehaviourEvent {
-                        animal,
-                        behaviour: name.to_string(),
-                        start_s: t,
-                        stop_s: f64::NAN,
-                        point: false,
-                        row,
-                        stop_row: row,
-                    },
-                );
+                let i = b.push(ids, animal, name, (t, f64::NAN), false, row);
                 open.insert(ids, i);
             }
             "STOP" => {
@@ -908,18 +910,7 @@ fn read_tabular(
                 e.stop_row = row;
             }
             _ => {
-                b.push(
-                    ids,
-                    BehaviourEvent {
-                        animal,
-                        behaviour: name.to_string(),
-                        start_s: t,
-                        stop_s: t,
-                        point: true,
-                        row,
-                        stop_row: row,
-                    },
-                );
+                b.push(ids, animal, name, (t, t), true, row);
             }
         }
     }
@@ -971,15 +962,11 @@ fn read_plain(rows: &mut Rows, header: &Header) -> Result<EventLog, IngestError>
         let behaviour_id = b.behaviour(name);
         b.push(
             (animal_id, behaviour_id),
-            BehaviourEvent {
-                animal,
-                behaviour: name.to_string(),
-                start_s: t0,
-                stop_s: t1,
-                point,
-                row,
-                stop_row: row,
-            },
+            animal,
+            name,
+            (t0, t1),
+            point,
+            row,
         );
     }
     b.finish(EventLogFormat::PlainCsv, start.1, stop.1)
