@@ -106,13 +106,7 @@ pub fn score_columns(p: &Protocol) -> Vec<String> {
     out
 }
 
-fn yes(cell: &str) -> Option<bool> {
-    match cell.to_ascii_lowercase().as_str() {
-        "" | "0" | "no" | "n" | "false" => Some(false),
-        "1" | "yes" | "y" | "true" | "x" => Some(true),
-        _ => None,
-    }
-}
+use super::sheet::yes;
 
 /// The protocol's scoring section and the length of the scored session.
 pub(crate) fn scoring_of(study: &Study) -> Result<(&Scoring, f64), AnalysisError> {

@@ -3,20 +3,31 @@
 //! runs the protocol's analysis plan; and assembles `results/` (report, JSON, CSV tables,
 //! figures) in memory, so that nothing is written unless everything succeeded.
 
+mod assays;
+mod cms;
+mod cms_output;
 mod events;
 mod fst;
 mod output;
 mod run;
+mod sheet;
 mod study;
 
 use std::path::{Path, PathBuf};
 
+pub use assays::{
+    read_assays, AnimalExclusion, AssayResults, HplcAssay, QpcrAssay, QpcrFile, WeeklyRecords,
+    QPCR_EXPORTS,
+};
+pub use cms::{analyze_cms, slug, CmsAnalysis, CmsEndpoint, Measure, WeeklyCourse};
+pub use cms_output::{cms_results_files, cms_results_json};
 pub use events::{scores_from_events, ImportedScores};
 pub use fst::{read_scores, score_columns, AnimalScores, Exclusion, FstScores, LatencyValue};
 pub use output::{results_files, results_json, shown_path, ResultsFiles};
 pub use run::{
     run_statistics, EndpointAnalysis, EndpointResult, LatencyResult, StudyStatistics, TimeCourse,
 };
+pub use sheet::{capture_sheet, Sheet};
 pub use study::{load_study, scoring_table, InputFile, KeyEntry, Study, StudyMeta};
 
 /// A problem with the study folder or one of its cells, located for the scientist.

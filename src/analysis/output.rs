@@ -249,7 +249,15 @@ fn animals_csv(a: &Analysis) -> Vec<u8> {
 
 /// `summary.csv`: per endpoint and group, the descriptive statistics of the analysed animals.
 fn summary_csv(a: &Analysis) -> Vec<u8> {
-    let p = &a.study.protocol;
+    let endpoints: Vec<&super::EndpointResult> = a.statistics.endpoints.iter().collect();
+    summary_csv_of(&a.study.protocol, &endpoints)
+}
+
+/// `summary.csv` of any list of endpoints.
+pub(super) fn summary_csv_of(
+    p: &crate::protocol::Protocol,
+    endpoints: &[&super::EndpointResult],
+) -> Vec<u8> {
     let mut rows = vec![[
         "endpoint",
         "group",
@@ -267,7 +275,7 @@ fn summary_csv(a: &Analysis) -> Vec<u8> {
     ]
     .map(String::from)
     .to_vec()];
-    for e in &a.statistics.endpoints {
+    for e in endpoints {
         for (g, values) in p.design.groups.iter().zip(&e.values) {
             let x: Vec<f64> = values.iter().map(|(_, v)| *v).collect();
             let Ok(d) = stats::describe(&g.id, &x) else {

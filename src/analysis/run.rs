@@ -163,7 +163,7 @@ fn one_factor(
     Ok(result)
 }
 
-fn factorial(
+pub(super) fn factorial(
     p: &protocol::Protocol,
     values: &[Vec<(String, f64)>],
 ) -> Result<EndpointAnalysis, StatsError> {

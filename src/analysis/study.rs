@@ -65,6 +65,14 @@ impl Study {
         self.key.iter().find(|k| k.blind_code == code)
     }
 
+    /// A path as shown in the results: relative to the study folder when inside it.
+    pub fn shown(&self, path: &Path) -> String {
+        path.strip_prefix(&self.dir)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
     /// Records a file read for the analysis.
     pub fn record_input(&mut self, path: &Path) -> Result<(), AnalysisError> {
         let bytes = std::fs::read(path).map_err(|e| AnalysisError::Study {
@@ -171,7 +179,7 @@ pub fn load_study(dir: &Path) -> Result<Study, AnalysisError> {
 }
 
 /// How many cells of `columns` hold something, over all rows.
-fn filled_cells(table: &DataTable, columns: &[String]) -> usize {
+pub(super) fn filled_cells(table: &DataTable, columns: &[String]) -> usize {
     let idx: Vec<usize> = columns
         .iter()
         .filter_map(|c| table.column_index(c).ok())

@@ -572,7 +572,8 @@ pub fn parse_number(cell: &str, decimal_comma: bool) -> Option<f64> {
     text.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-fn number_hint(cell: &str, decimal_comma: bool) -> String {
+/// What to do about a cell that is not a number.
+pub fn number_hint(cell: &str, decimal_comma: bool) -> String {
     if cell.contains(',') && !decimal_comma {
         "this file is comma-separated, so write decimals with a point (12.5), or save it with semicolons to use decimal commas".into()
     } else if cell.chars().any(|c| c.is_ascii_digit()) {

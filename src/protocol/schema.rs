@@ -524,6 +524,50 @@ pub struct Assay {
     pub reference_genes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loading_control: Option<String>,
+    /// HPLC and protein curves: the shape fitted (default: a straight line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curve: Option<CurveShape>,
+    /// HPLC curves: the weighting; when absent, the one with the smallest Σ|%RE|.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<CurveWeighting>,
+    /// qPCR: a Cq above this counts as no amplification (default 35).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cq: Option<f64>,
+    /// qPCR: the Cq given to wells that did not amplify; when absent they are left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undetermined_cq: Option<f64>,
+    /// qPCR: technical replicates with a larger SD are flagged (default 0.5 cycles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replicate_sd: Option<f64>,
+    /// qPCR: amplification efficiency E = 1 + efficiency per gene (targets and reference
+    /// genes), from standard curves; when given, Pfaffl's ratio is reported as well.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub efficiencies: BTreeMap<String, f64>,
+}
+
+/// The shape of a standard curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CurveShape {
+    #[serde(rename = "linear")]
+    Linear,
+    #[serde(rename = "quadratic")]
+    Quadratic,
+    /// Four-parameter logistic (protein assays by Lowry or BCA at high concentrations).
+    #[serde(rename = "4pl")]
+    FourParameterLogistic,
+}
+
+/// The weighting of a calibration fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CurveWeighting {
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "1/x")]
+    InverseX,
+    #[serde(rename = "1/x2")]
+    InverseX2,
+    #[serde(rename = "1/y2")]
+    InverseY2,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

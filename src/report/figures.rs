@@ -9,7 +9,7 @@ use crate::analysis::{Analysis, EndpointAnalysis, EndpointResult};
 use crate::plot::{
     self, Bracket, DotGroup, FactorialCell, FigureWidth, Series, Summary, SurvivalCurve,
 };
-use crate::protocol::SummaryStyle;
+use crate::protocol::{Protocol, SummaryStyle};
 
 /// A group label over two lines, the dose on the second: "Imipramine\n30 mg/kg".
 fn two_lines(label: &str) -> String {
@@ -22,30 +22,34 @@ fn two_lines(label: &str) -> String {
 }
 
 /// "Immobility time (s)" from the endpoint's label without its parenthesis, and its unit.
-fn axis_label(e: &EndpointResult) -> String {
+pub(super) fn axis_label(e: &EndpointResult) -> String {
     let base = e.label.split(" (").next().unwrap_or(&e.label);
     format!("{base} ({})", e.unit)
 }
 
-fn summary(a: &Analysis) -> Summary {
-    match a.study.protocol.analysis.summary {
+pub(super) fn summary(p: &Protocol) -> Summary {
+    match p.analysis.summary {
         SummaryStyle::MeanSem => Summary::MeanSem,
         SummaryStyle::MeanSd => Summary::MeanSd,
         SummaryStyle::MedianIqr => Summary::MedianIqr,
     }
 }
 
-fn summary_text(a: &Analysis) -> &'static str {
-    match a.study.protocol.analysis.summary {
+pub(super) fn summary_text(p: &Protocol) -> &'static str {
+    match p.analysis.summary {
         SummaryStyle::MeanSem => "mean ± SEM",
         SummaryStyle::MeanSd => "mean ± SD",
         SummaryStyle::MedianIqr => "median and interquartile range",
     }
 }
 
-fn endpoint_figure(a: &Analysis, e: &EndpointResult, width: FigureWidth) -> StudyFigure {
-    let p = &a.study.protocol;
-    let seed = a.study.meta.seed;
+/// The dot plot (or factorial plot) of one endpoint with its post hoc brackets.
+pub(super) fn endpoint_figure(
+    p: &Protocol,
+    seed: u64,
+    e: &EndpointResult,
+    width: FigureWidth,
+) -> StudyFigure {
     let (figure, caption) = match &e.analysis {
         EndpointAnalysis::Groups(c) => {
             let groups: Vec<DotGroup> = p
@@ -93,11 +97,11 @@ fn endpoint_figure(a: &Analysis, e: &EndpointResult, width: FigureWidth) -> Stud
                 how = format!(" Bracket: {}.", c.omnibus.test.title());
             }
             (
-                plot::dot_plot(&groups, summary(a), &brackets, &axis_label(e), seed, width),
+                plot::dot_plot(&groups, summary(p), &brackets, &axis_label(e), seed, width),
                 format!(
                     "{} per group: every animal a point, {}.{how} * p ≤ 0.05, ** ≤ 0.01, *** ≤ 0.001, **** ≤ 0.0001, ns not significant.",
                     e.label,
-                    summary_text(a)
+                    summary_text(p)
                 ),
             )
         }
@@ -156,13 +160,13 @@ fn endpoint_figure(a: &Analysis, e: &EndpointResult, width: FigureWidth) -> Stud
                 }
             }
             (
-                plot::factorial_plot(&anova.factor_names[0], &a_levels, &b_levels, &fcells, summary(a), &brackets, &axis_label(e), seed, width),
+                plot::factorial_plot(&anova.factor_names[0], &a_levels, &b_levels, &fcells, summary(p), &brackets, &axis_label(e), seed, width),
                 format!(
                     "{} by {} (colours) within each level of {}: every animal a point, {}. Brackets: significant post hoc comparisons of cells differing in one factor (all comparisons are in the table).",
                     e.label,
                     anova.factor_names[0],
                     anova.factor_names.get(1).cloned().unwrap_or_default(),
-                    summary_text(a)
+                    summary_text(p)
                 ),
             )
         }
@@ -183,7 +187,7 @@ pub fn study_figures(a: &Analysis, width: FigureWidth) -> Vec<StudyFigure> {
         .statistics
         .endpoints
         .iter()
-        .map(|e| endpoint_figure(a, e, width))
+        .map(|e| endpoint_figure(p, a.study.meta.seed, e, width))
         .collect();
     if let Some(t) = &a.statistics.time_course {
         let minutes = t.bin_width_s == 60.0;
@@ -258,7 +262,7 @@ pub fn study_figures(a: &Analysis, width: FigureWidth) -> Vec<StudyFigure> {
     out
 }
 
-fn capitalise(s: &str) -> String {
+pub(super) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),

@@ -37,11 +37,11 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-fn e(s: &str) -> String {
+pub(super) fn e(s: &str) -> String {
     escape_html(s)
 }
 
-const STYLE: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+pub(super) const STYLE: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}h3{font-size:1.05em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{padding:.25em .7em;text-align:left;border-bottom:1px solid #e4e4e4;vertical-align:top}
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -51,7 +51,7 @@ figure{margin:1em 0;page-break-inside:avoid}figure svg{max-width:100%;height:aut
 code{font-size:.9em;word-break:break-all}
 @media print{body{max-width:none;margin:0}h2{page-break-after:avoid}}";
 
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], numeric_from: usize) {
+pub(super) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], numeric_from: usize) {
     out.push_str("<table><thead><tr>");
     for h in header {
         let _ = write!(out, "<th>{}</th>", e(h));
@@ -71,7 +71,7 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], numeric_from: 
     out.push_str("</tbody></table>\n");
 }
 
-fn f4(x: f64) -> String {
+pub(super) fn f4(x: f64) -> String {
     if x.is_finite() {
         significant(x, 4)
     } else {
@@ -89,7 +89,7 @@ fn group_label(a: &Analysis, id: &str) -> String {
         .map_or(id.to_string(), |g| format!("{} ({})", g.label, g.id))
 }
 
-fn figure(out: &mut String, fig: &StudyFigure) {
+pub(super) fn figure(out: &mut String, fig: &StudyFigure) {
     let _ = writeln!(
         out,
         "<figure>{}<figcaption>{}</figcaption></figure>",
@@ -119,6 +119,15 @@ fn endpoint_section(out: &mut String, a: &Analysis, ep: &EndpointResult, figures
     {
         figure(out, fig);
     }
+    endpoint_tables(out, ep, &|g| group_label(a, g));
+}
+
+/// The tables and sentences of one endpoint's analysis; `label_of` names a group by id.
+pub(super) fn endpoint_tables(
+    out: &mut String,
+    ep: &EndpointResult,
+    label_of: &dyn Fn(&str) -> String,
+) {
     match &ep.analysis {
         EndpointAnalysis::Groups(c) => {
             let rows: Vec<Vec<String>> = c
@@ -126,7 +135,7 @@ fn endpoint_section(out: &mut String, a: &Analysis, ep: &EndpointResult, figures
                 .iter()
                 .map(|(g, d)| {
                     vec![
-                        group_label(a, g),
+                        label_of(g),
                         d.n.to_string(),
                         f4(d.mean),
                         f4(d.sd),
@@ -150,16 +159,11 @@ fn endpoint_section(out: &mut String, a: &Analysis, ep: &EndpointResult, figures
                 .map(|(g, r)| match r {
                     Ok(t) => vec![
                         "Shapiro–Wilk".into(),
-                        group_label(a, g),
+                        label_of(g),
                         f4(t.statistic),
                         format_p(t.p, PStyle::Gp),
                     ],
-                    Err(why) => vec![
-                        "Shapiro–Wilk".into(),
-                        group_label(a, g),
-                        "–".into(),
-                        why.clone(),
-                    ],
+                    Err(why) => vec!["Shapiro–Wilk".into(), label_of(g), "–".into(), why.clone()],
                 })
                 .collect();
             match &c.assumptions.equal_variance {
@@ -198,7 +202,7 @@ fn endpoint_section(out: &mut String, a: &Analysis, ep: &EndpointResult, figures
                     .iter()
                     .map(|x| {
                         vec![
-                            format!("{} vs {}", group_label(a, &x.a), group_label(a, &x.b)),
+                            format!("{} vs {}", label_of(&x.a), label_of(&x.b)),
                             f4(x.diff),
                             x.ci.map_or("–".into(), |(l, u)| format!("{} to {}", f4(l), f4(u))),
                             format_p(x.p_adj, PStyle::Gp),
@@ -361,7 +365,7 @@ fn endpoint_section(out: &mut String, a: &Analysis, ep: &EndpointResult, figures
 }
 
 /// "male Albino Swiss mice".
-fn animal_words(an: &crate::protocol::Animals) -> String {
+pub(super) fn animal_words(an: &crate::protocol::Animals) -> String {
     let species = match an.species {
         Species::Mouse => "mice",
         Species::Rat => "rats",
@@ -375,7 +379,7 @@ fn animal_words(an: &crate::protocol::Animals) -> String {
 }
 
 /// "a", "a and b", "a, b and c".
-fn and_list(items: &[String]) -> String {
+pub(super) fn and_list(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
@@ -383,7 +387,7 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
-fn capitalise(s: &str) -> String {
+pub(super) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),

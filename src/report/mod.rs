@@ -1,6 +1,7 @@
 //! Output for people and programs: JSON documents with stable field names, and plain-text
 //! tables. Non-finite numbers are written as JSON `null`, never as strings.
 
+mod cms;
 mod compare;
 mod figures;
 mod html;
@@ -9,6 +10,7 @@ mod models;
 mod pvalue;
 mod text;
 
+pub use cms::{cms_figures, cms_methods_paragraph, cms_report_html, cms_summary};
 pub use compare::{apa_sentence, assumptions_json, compare_json, compare_text, posthoc_json};
 pub use figures::study_figures;
 pub use html::{analysis_summary, escape_html, methods_paragraph, report_html, StudyFigure};

@@ -10,7 +10,7 @@ mod random;
 mod workbook;
 
 pub use allocation::{allocate, blind_codes, AllocatedAnimal, AllocationError, AllocationRequest};
-pub use calendar::{stressor_calendar, CalendarEntry};
+pub use calendar::{stressor_calendar, CalendarEntry, DAYS, PERIODS_PER_DAY};
 pub(crate) use files::csv_text;
 pub use files::{study_files, StudyFiles};
 pub use output::{write_study, OutputError};

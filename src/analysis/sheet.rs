@@ -1,0 +1,283 @@
+//! The capture sheets of a study (`sheets/NAME.csv` or the `NAME` worksheet of
+//! `sheets/capture.xlsx`), read back and checked cell by cell against the protocol's column
+//! specifications: numbers and integers within their limits, choices among the allowed
+//! values, blind codes of the allocation key, yes/no flags and required cells. A bad cell
+//! is reported with its file, spreadsheet row, column, value and a hint.
+
+use std::path::Path;
+
+use super::study::{filled_cells, Study};
+use super::AnalysisError;
+use crate::ingest::{self, number_hint, parse_number, DataTable, IngestError};
+use crate::protocol::{ChoiceSource, ColumnKind, ColumnSpec, SheetSpec};
+
+/// `yes`/`no` as typed in a sheet; None when it is neither.
+pub(crate) fn yes(cell: &str) -> Option<bool> {
+    match cell.to_ascii_lowercase().as_str() {
+        "" | "0" | "no" | "n" | "false" => Some(false),
+        "1" | "yes" | "y" | "true" | "x" => Some(true),
+        _ => None,
+    }
+}
+
+/// A filled capture sheet whose every cell has been checked.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub spec: SheetSpec,
+    pub table: DataTable,
+}
+
+/// Reads the table at `path` (a worksheet when it is a workbook); an empty sheet is None.
+fn read_optional(path: &Path, worksheet: Option<&str>) -> Result<Option<DataTable>, IngestError> {
+    match ingest::read_table(path, worksheet) {
+        Ok(t) => Ok(Some(t)),
+        Err(IngestError::Empty { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The filled sheet `spec.name` of the study: its CSV or its worksheet in capture.xlsx,
+/// whichever holds data (refusing when both do); None when neither does.
+pub fn capture_sheet(study: &mut Study, spec: &SheetSpec) -> Result<Option<Sheet>, AnalysisError> {
+    let columns: Vec<String> = spec.columns.iter().map(|c| c.name.clone()).collect();
+    let csv_path = study.dir.join(format!("sheets/{}.csv", spec.name));
+    let xlsx_path = study.dir.join("sheets/capture.xlsx");
+    let csv = if csv_path.exists() {
+        read_optional(&csv_path, None)?
+    } else {
+        None
+    };
+    let xlsx = if xlsx_path.exists() {
+        match read_optional(&xlsx_path, Some(&spec.name)) {
+            Err(IngestError::NoSheet { .. }) => None,
+            other => other?,
+        }
+    } else {
+        None
+    };
+    let filled = |t: &Option<DataTable>| t.as_ref().is_some_and(|t| filled_cells(t, &columns) > 0);
+    let (table, path) = match (filled(&csv), filled(&xlsx)) {
+        (true, false) => (csv, csv_path),
+        (false, true) => (xlsx, xlsx_path),
+        (true, true) => {
+            return Err(AnalysisError::Study {
+                path: study.dir.join("sheets"),
+                message: format!(
+                    "both {}.csv and the `{}` sheet of capture.xlsx hold data",
+                    spec.name, spec.name
+                ),
+                hint: format!(
+                    "keep the data in one of them: empty the other, or move it out of sheets/ (sheets/{}.csv is read when the workbook's sheet is empty)",
+                    spec.name
+                ),
+            })
+        }
+        (false, false) => return Ok(None),
+    };
+    let table = table.expect("the filled table exists");
+    let sheet = Sheet {
+        spec: spec.clone(),
+        table,
+    };
+    sheet.check(study)?;
+    study.record_input(&path)?;
+    Ok(Some(sheet))
+}
+
+impl Sheet {
+    /// Reads `path` as this sheet (any layout with the sheet's headers), checked.
+    pub fn from_table(
+        study: &Study,
+        spec: &SheetSpec,
+        table: DataTable,
+    ) -> Result<Sheet, AnalysisError> {
+        let sheet = Sheet {
+            spec: spec.clone(),
+            table,
+        };
+        sheet.check(study)?;
+        Ok(sheet)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.table.path
+    }
+
+    /// Data rows (rows with something in the protocol's columns), as table indexes.
+    pub fn rows(&self) -> impl Iterator<Item = usize> + '_ {
+        let idx: Vec<usize> = self
+            .spec
+            .columns
+            .iter()
+            .filter_map(|c| self.table.column_index(&c.name).ok())
+            .collect();
+        (0..self.table.row_count())
+            .filter(move |&r| idx.iter().any(|&c| !self.table.cell(r, c).is_empty()))
+    }
+
+    /// A located error at row `r` (table index), column `column`.
+    pub fn error(&self, r: usize, column: &str, problem: String, hint: String) -> AnalysisError {
+        let value = self
+            .table
+            .column_index(column)
+            .map(|c| self.table.cell(r, c).to_string())
+            .unwrap_or_default();
+        AnalysisError::cell(
+            &self.table.path,
+            self.table.row_number(r),
+            column,
+            &value,
+            problem,
+            hint,
+        )
+    }
+
+    /// The text of a cell ("" when blank or when the column is absent).
+    pub fn text(&self, r: usize, column: &str) -> &str {
+        self.table
+            .column_index(column)
+            .map_or("", |c| self.table.cell(r, c))
+    }
+
+    /// A checked number; None when blank.
+    pub fn number(&self, r: usize, column: &str) -> Option<f64> {
+        parse_number(self.text(r, column), self.table.decimal_comma)
+    }
+
+    /// A number that must be there (the check has made sure of it for required columns).
+    pub fn value(&self, r: usize, column: &str) -> Result<f64, AnalysisError> {
+        self.number(r, column).ok_or_else(|| {
+            self.error(
+                r,
+                column,
+                "is empty".into(),
+                "this value is needed for the calculation; enter it".into(),
+            )
+        })
+    }
+
+    /// A checked yes/no cell (blank is no).
+    pub fn flag(&self, r: usize, column: &str) -> bool {
+        yes(self.text(r, column)).unwrap_or(false)
+    }
+
+    /// Checks every cell of every data row against the column specifications.
+    fn check(&self, study: &Study) -> Result<(), AnalysisError> {
+        let mut present = Vec::new();
+        for c in &self.spec.columns {
+            match self.table.column_index(&c.name) {
+                Ok(i) => present.push((c, i)),
+                Err(e) if c.required => return Err(e.into()),
+                Err(_) => {}
+            }
+        }
+        for r in self.rows() {
+            for &(spec, i) in &present {
+                self.check_cell(study, r, spec, self.table.cell(r, i))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_cell(
+        &self,
+        study: &Study,
+        r: usize,
+        c: &ColumnSpec,
+        cell: &str,
+    ) -> Result<(), AnalysisError> {
+        let bad = |problem: String, hint: String| self.error(r, &c.name, problem, hint);
+        if cell.is_empty() {
+            return if c.required {
+                Err(bad(
+                    "is empty".into(),
+                    format!(
+                        "`{}` is required on every row of the {} sheet{}",
+                        c.name,
+                        self.spec.name,
+                        c.description
+                            .as_ref()
+                            .map(|d| format!(" ({d})"))
+                            .unwrap_or_default()
+                    ),
+                ))
+            } else {
+                Ok(())
+            };
+        }
+        match c.kind {
+            ColumnKind::Number | ColumnKind::Integer => {
+                let v = parse_number(cell, self.table.decimal_comma).ok_or_else(|| {
+                    bad(
+                        "is not a number".into(),
+                        number_hint(cell, self.table.decimal_comma),
+                    )
+                })?;
+                if c.kind == ColumnKind::Integer && v.fract() != 0.0 {
+                    return Err(bad(
+                        "is not a whole number".into(),
+                        "enter a whole number, e.g. 3".into(),
+                    ));
+                }
+                if let Some(min) = c.min.filter(|&m| v < m) {
+                    let problem = if min == 0.0 {
+                        "is negative".to_string()
+                    } else {
+                        format!("is below {min}")
+                    };
+                    return Err(bad(problem, limits_hint(c)));
+                }
+                if let Some(max) = c.max.filter(|&m| v > m) {
+                    return Err(bad(format!("is above {max}"), limits_hint(c)));
+                }
+            }
+            ColumnKind::Choice => {
+                if c.choices_from == Some(ChoiceSource::BlindCodes) {
+                    if study.entry(cell).is_none() {
+                        return Err(bad(
+                            "is not a blind code of this study".into(),
+                            "codes are case-sensitive; compare with sheets/run-order.csv".into(),
+                        ));
+                    }
+                } else if !c.choices.is_empty() && !c.choices.iter().any(|x| x == cell) {
+                    let hint = match crate::protocol::closest(cell, &c.choices) {
+                        Some(best) => format!(
+                            "did you mean `{best}`? The allowed values are: {}",
+                            c.choices.join(", ")
+                        ),
+                        None => format!("the allowed values are: {}", c.choices.join(", ")),
+                    };
+                    return Err(bad("is not one of the allowed values".into(), hint));
+                }
+            }
+            ColumnKind::YesNo => {
+                if yes(cell).is_none() {
+                    return Err(bad(
+                        "is not yes or no".into(),
+                        "write yes (or 1), or leave the cell empty for no".into(),
+                    ));
+                }
+            }
+            ColumnKind::Text | ColumnKind::Date => {}
+        }
+        Ok(())
+    }
+}
+
+fn limits_hint(c: &ColumnSpec) -> String {
+    let range = match (c.min, c.max) {
+        (Some(a), Some(b)) => format!("between {a} and {b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => String::new(),
+    };
+    let what = c
+        .description
+        .as_ref()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
+    format!(
+        "`{}`{what} must be {range}; check the value and its unit",
+        c.name
+    )
+}
