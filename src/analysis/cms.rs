@@ -183,41 +183,72 @@ fn by_group(study: &Study, values: &BTreeMap<String, Vec<f64>>) -> Vec<Vec<(Stri
     out
 }
 
-fn endpoint(
-    p: &Protocol,
+/// An endpoint before its analysis.
+struct Planned {
+    measure: Measure,
+    name: String,
+    label: String,
+    unit: String,
+    values: Vec<Vec<(String, f64)>>,
+    shown: Option<(String, Vec<Vec<(String, f64)>>)>,
+    flags: Vec<(String, String)>,
+}
+
+fn planned(
     measure: Measure,
     name: String,
     label: String,
     unit: &str,
     values: Vec<Vec<(String, f64)>>,
-) -> Result<Option<CmsEndpoint>, StatsError> {
-    if values.iter().any(Vec::is_empty) {
-        // A measure missing from a whole group cannot be analysed as a 2 × 2.
-        return Ok(None);
-    }
-    let analysis: EndpointAnalysis = factorial(p, &values)?;
-    let primary = matches!(measure, Measure::Activity { .. })
-        && p.endpoints
-            .iter()
-            .any(|e| e.primary && e.name.starts_with("cyp_activity"));
-    Ok(Some(CmsEndpoint {
+) -> Planned {
+    Planned {
         measure,
-        result: EndpointResult {
-            name,
-            label,
-            unit: unit.to_string(),
-            primary,
-            values,
-            analysis,
-        },
+        name,
+        label,
+        unit: unit.to_string(),
+        values,
         shown: None,
         flags: Vec::new(),
-    }))
+    }
+}
+
+/// The two-way ANOVA of each planned endpoint, side by side on the machine's cores. A
+/// measure missing from a whole group cannot be analysed as a 2 × 2 and is left out.
+fn analyse(p: &Protocol, plans: Vec<Planned>) -> Result<Vec<CmsEndpoint>, StatsError> {
+    let plans: Vec<Planned> = plans
+        .into_iter()
+        .filter(|x| !x.values.iter().any(Vec::is_empty))
+        .collect();
+    let analyses = stats::parallel_map(&plans, |x| factorial(p, &x.values));
+    let primary_activity = p
+        .endpoints
+        .iter()
+        .any(|e| e.primary && e.name.starts_with("cyp_activity"));
+    plans
+        .into_iter()
+        .zip(analyses)
+        .map(|(x, analysis)| {
+            let analysis: EndpointAnalysis = analysis?;
+            Ok(CmsEndpoint {
+                result: EndpointResult {
+                    name: x.name,
+                    label: x.label,
+                    unit: x.unit,
+                    primary: primary_activity && matches!(x.measure, Measure::Activity { .. }),
+                    values: x.values,
+                    analysis,
+                },
+                measure: x.measure,
+                shown: x.shown,
+                flags: x.flags,
+            })
+        })
+        .collect()
 }
 
 fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsError> {
     let p = &study.protocol;
-    let mut out = Vec::new();
+    let mut out: Vec<Planned> = Vec::new();
     if let Some(h) = a.hplc.as_ref().map(|h| &h.result) {
         // Probe reactions in the protocol's order, then any other metabolite measured.
         let mut reactions: Vec<(String, String, String)> = p
@@ -247,18 +278,18 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
             } else {
                 format!("{isoform}: {reaction}")
             };
-            if let Some(mut e) = endpoint(
-                p,
-                Measure::Activity {
-                    isoform,
-                    reaction,
-                    metabolite: metabolite.clone(),
-                },
-                format!("activity_{}", slug(&metabolite)),
-                label,
-                "pmol/min/mg protein",
-                by_group(study, &values),
-            )? {
+            {
+                let mut e = planned(
+                    Measure::Activity {
+                        isoform,
+                        reaction,
+                        metabolite: metabolite.clone(),
+                    },
+                    format!("activity_{}", slug(&metabolite)),
+                    label,
+                    "pmol/min/mg protein",
+                    by_group(study, &values),
+                );
                 e.flags = flags;
                 out.push(e);
             }
@@ -266,16 +297,19 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
     }
     if let Some(q) = &a.qpcr {
         let r = &q.result;
-        let genes: Vec<String> =
-            r.samples
-                .iter()
-                .map(|s| s.target.clone())
-                .fold(Vec::new(), |mut acc, g| {
-                    if !acc.contains(&g) {
-                        acc.push(g);
-                    }
-                    acc
-                });
+        // The protocol's targets in its order, then any other gene measured.
+        let mut genes: Vec<String> = p
+            .assays
+            .iter()
+            .flat_map(|x| x.targets.iter())
+            .filter(|t| r.samples.iter().any(|s| s.target == **t))
+            .cloned()
+            .collect();
+        for s in &r.samples {
+            if !genes.contains(&s.target) {
+                genes.push(s.target.clone());
+            }
+        }
         for gene in genes {
             let mut dcq: BTreeMap<String, Vec<f64>> = BTreeMap::new();
             let mut fold: BTreeMap<String, Vec<f64>> = BTreeMap::new();
@@ -291,14 +325,14 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
                 .filter(|x| x.target == gene && x.high_sd)
                 .map(|x| (x.sample.clone(), format!("replicate SD {:.2} cycles", x.sd)))
                 .collect();
-            if let Some(mut e) = endpoint(
-                p,
-                Measure::Mrna { gene: gene.clone() },
-                format!("mrna_delta_cq_{}", slug(&gene)),
-                format!("{gene} mRNA, ΔCq (vs {})", r.reference_genes.join(", ")),
-                "cycles",
-                by_group(study, &dcq),
-            )? {
+            {
+                let mut e = planned(
+                    Measure::Mrna { gene: gene.clone() },
+                    format!("mrna_delta_cq_{}", slug(&gene)),
+                    format!("{gene} mRNA, ΔCq (vs {})", r.reference_genes.join(", ")),
+                    "cycles",
+                    by_group(study, &dcq),
+                );
                 e.shown = Some((
                     format!("{gene} mRNA (fold of {})", p.design.control_group),
                     by_group(study, &fold),
@@ -323,16 +357,16 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
                     .or_default()
                     .push(l.pct_of_control);
             }
-            if let Some(e) = endpoint(
-                p,
-                Measure::ProteinLevel {
-                    target: target.clone(),
-                },
-                format!("protein_pct_of_control_{}", slug(&target)),
-                format!("{target} protein (% of {})", p.design.control_group),
-                "%",
-                by_group(study, &values),
-            )? {
+            {
+                let e = planned(
+                    Measure::ProteinLevel {
+                        target: target.clone(),
+                    },
+                    format!("protein_pct_of_control_{}", slug(&target)),
+                    format!("{target} protein (% of {})", p.design.control_group),
+                    "%",
+                    by_group(study, &values),
+                );
                 out.push(e);
             }
         }
@@ -345,14 +379,14 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
                 .or_default()
                 .push(s.mg_per_ml);
         }
-        if let Some(e) = endpoint(
-            p,
-            Measure::MicrosomalProtein,
-            "microsomal_protein_mg_per_ml".into(),
-            "Microsomal protein".into(),
-            "mg/mL",
-            by_group(study, &values),
-        )? {
+        {
+            let e = planned(
+                Measure::MicrosomalProtein,
+                "microsomal_protein_mg_per_ml".into(),
+                "Microsomal protein".into(),
+                "mg/mL",
+                by_group(study, &values),
+            );
             out.push(e);
         }
     }
@@ -368,22 +402,22 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
                     values.entry(code.clone()).or_default().push(*v);
                 }
             }
-            if let Some(e) = endpoint(
-                p,
-                Measure::LastWeek {
-                    column: column.clone(),
-                    week,
-                },
-                format!("{column}_week{week}"),
-                format!("{label}, week {week}"),
-                &unit,
-                by_group(study, &values),
-            )? {
+            {
+                let e = planned(
+                    Measure::LastWeek {
+                        column: column.clone(),
+                        week,
+                    },
+                    format!("{column}_week{week}"),
+                    format!("{label}, week {week}"),
+                    &unit,
+                    by_group(study, &values),
+                );
                 out.push(e);
             }
         }
     }
-    Ok(out)
+    analyse(p, out)
 }
 
 /// The weekly measures present: (column, label, unit).

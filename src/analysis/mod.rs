@@ -141,3 +141,51 @@ pub fn analyze(dir: &Path, data: Option<&Path>) -> Result<Analysis, crate::Error
         statistics,
     })
 }
+
+/// A study of either kind, analysed.
+#[derive(Debug, Clone)]
+pub enum StudyAnalysis {
+    /// A behavioural test scored per animal (forced swim test).
+    Scored(Box<Analysis>),
+    /// A chronic mild stress study with assay sheets (HPLC, protein, qPCR, Western, weekly).
+    Assays(Box<CmsAnalysis>),
+}
+
+impl StudyAnalysis {
+    /// Every file of `results/`.
+    pub fn results_files(&self) -> ResultsFiles {
+        match self {
+            StudyAnalysis::Scored(a) => results_files(a),
+            StudyAnalysis::Assays(c) => cms_results_files(c),
+        }
+    }
+
+    /// The few lines `preclin analyze` prints.
+    pub fn summary(&self, out_dir: &Path) -> String {
+        match self {
+            StudyAnalysis::Scored(a) => crate::report::analysis_summary(a, out_dir),
+            StudyAnalysis::Assays(c) => crate::report::cms_summary(c, out_dir),
+        }
+    }
+}
+
+/// Reads the study at `dir` and runs its analysis plan: the scoring sheet when the protocol
+/// scores a test, its assay sheets when it has assays and no scoring.
+pub fn analyze_study(dir: &Path, data: Option<&Path>) -> Result<StudyAnalysis, crate::Error> {
+    let study = load_study(dir)?;
+    if study.protocol.scoring.is_some() || study.protocol.assays.is_empty() {
+        return Ok(StudyAnalysis::Scored(Box::new(analyze(dir, data)?)));
+    }
+    if let Some(path) = data {
+        return Err(AnalysisError::Study {
+            path: path.to_path_buf(),
+            message: format!(
+                "--data names a scoring sheet, but protocol {} has assay sheets instead",
+                study.protocol.id
+            ),
+            hint: "put the filled sheets in the study's sheets/ folder (qPCR instrument exports in sheets/qpcr-exports/) and run `preclin analyze STUDY` without --data".into(),
+        }
+        .into());
+    }
+    Ok(StudyAnalysis::Assays(Box::new(analyze_cms(dir)?)))
+}

@@ -739,10 +739,10 @@ fn analyze_study(
             dir: out_dir.to_path_buf(),
         }));
     }
-    let a = crate::analysis::analyze(study, data)?;
-    let files = crate::analysis::results_files(&a);
+    let a = crate::analysis::analyze_study(study, data)?;
+    let files = a.results_files();
     write_study(out_dir, &files, force)?;
-    write!(out, "{}", report::analysis_summary(&a, out_dir)).ok();
+    write!(out, "{}", a.summary(out_dir)).ok();
     Ok(())
 }
 

@@ -188,22 +188,34 @@ fn weekly_figure(c: &CmsAnalysis, w: &WeeklyCourse, width: FigureWidth) -> Study
     }
 }
 
-/// Every figure of the report, in order, for one column (85 mm) or two (180 mm).
+/// One figure of the report.
+enum FigureJob {
+    Weekly(usize),
+    Endpoint(usize),
+    Panel(&'static str),
+}
+
+/// Every figure of the report, in order, for one column (85 mm) or two (180 mm), drawn
+/// side by side on the machine's cores. At two columns only the figures that span a page
+/// in print are drawn: the weekly time courses and the isoform panels.
 pub fn cms_figures(c: &CmsAnalysis, width: FigureWidth) -> Vec<StudyFigure> {
-    let mut out: Vec<StudyFigure> = c
-        .weekly
-        .iter()
-        .map(|w| weekly_figure(c, w, width))
-        .collect();
-    out.extend(
-        c.endpoints
-            .iter()
-            .map(|ep| cms_endpoint_figure(c, ep, width)),
-    );
-    for kind in ["activity", "mrna", "protein-level"] {
-        out.extend(isoform_panel(c, kind, width));
+    let mut jobs: Vec<FigureJob> = (0..c.weekly.len()).map(FigureJob::Weekly).collect();
+    if width == FigureWidth::OneColumn {
+        jobs.extend((0..c.endpoints.len()).map(FigureJob::Endpoint));
     }
-    out
+    jobs.extend(
+        ["activity", "mrna", "protein-level"]
+            .into_iter()
+            .map(FigureJob::Panel),
+    );
+    crate::stats::parallel_map(&jobs, |job| match job {
+        FigureJob::Weekly(i) => Some(weekly_figure(c, &c.weekly[*i], width)),
+        FigureJob::Endpoint(i) => Some(cms_endpoint_figure(c, &c.endpoints[*i], width)),
+        FigureJob::Panel(kind) => isoform_panel(c, kind, width),
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 fn group_label(c: &CmsAnalysis, id: &str) -> String {

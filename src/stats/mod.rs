@@ -18,6 +18,7 @@ mod normality;
 mod oneway;
 mod outliers;
 mod parallel;
+pub(crate) use parallel::parallel_map;
 mod posthoc;
 mod power;
 mod quadrature;

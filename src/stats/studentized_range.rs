@@ -109,6 +109,28 @@ pub fn studentized_range_sf(q: f64, k: usize, df: f64) -> f64 {
 /// The q with P(Q ≤ q) = p (R: `qtukey(p, k, df)`), found by Brent's method on the tail
 /// that p lies in, to a relative accuracy of about 1e-14.
 pub fn studentized_range_quantile(p: f64, k: usize, df: f64) -> f64 {
+    // A study analyses many endpoints of one design: the same quantile is asked for again
+    // and again, and each costs dozens of double integrals. Remember the answers.
+    type Key = (u64, usize, u64);
+    static SOLVED: std::sync::Mutex<Vec<(Key, f64)>> = std::sync::Mutex::new(Vec::new());
+    let key: Key = (p.to_bits(), k, df.to_bits());
+    if let Some(q) = SOLVED
+        .lock()
+        .ok()
+        .and_then(|v| v.iter().find(|(x, _)| *x == key).map(|(_, q)| *q))
+    {
+        return q;
+    }
+    let q = solve_quantile(p, k, df);
+    if let Ok(mut v) = SOLVED.lock() {
+        if v.len() < 256 {
+            v.push((key, q));
+        }
+    }
+    q
+}
+
+fn solve_quantile(p: f64, k: usize, df: f64) -> f64 {
     if !valid(k, df) || !(0.0..=1.0).contains(&p) {
         return f64::NAN;
     }
