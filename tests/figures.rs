@@ -5,8 +5,8 @@
 //! review by eye.
 
 use preclin::plot::{
-    dot_plot, factorial_plot, km_plot, time_course, Bracket, DotGroup, FactorialCell, Figure,
-    FigureWidth, Series, Summary, SurvivalCurve,
+    calibration_plot, dot_plot, factorial_plot, km_plot, time_course, Bracket, CalibrationCurve,
+    CalibrationPoint, DotGroup, FactorialCell, Figure, FigureWidth, Series, Summary, SurvivalCurve,
 };
 
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
@@ -196,6 +196,44 @@ fn survival(width: FigureWidth) -> Figure {
     )
 }
 
+fn standard(x: f64, y: f64, error: Option<f64>, failing: bool) -> CalibrationPoint {
+    CalibrationPoint {
+        x,
+        y,
+        relative_error_pct: error,
+        failing,
+    }
+}
+
+/// HPLC peak areas of eight standards (a blank and 0.5 to 50 µM) on the line
+/// 350 + 4800 x, back-calculated within 15 % except the 2.5 µM standard (+19.2 %), and five
+/// study samples.
+fn calibration_curve() -> CalibrationCurve {
+    CalibrationCurve {
+        standards: vec![
+            standard(0.0, 410.0, None, false),
+            standard(0.5, 2462.0, Some(-12.0), false),
+            standard(1.0, 5462.0, Some(6.5), false),
+            standard(2.5, 14654.0, Some(19.2), true),
+            standard(5.0, 23606.0, Some(-3.1), false),
+            standard(10.0, 49502.0, Some(2.4), false),
+            standard(25.0, 118190.0, Some(-1.8), false),
+            standard(50.0, 242510.0, Some(0.9), false),
+        ],
+        fitted: vec![(0.0, 350.0), (50.0, 240350.0)],
+        limit_pct: 15.0,
+        lowest_limit_pct: 20.0,
+        samples: vec![8200.0, 36500.0, 97000.0, 155000.0, 231000.0],
+        x_label: "Nominal concentration (µM)".to_string(),
+        y_label: "Peak area (mAU·s)".to_string(),
+        residual_label: "Back-calculated error (%)".to_string(),
+    }
+}
+
+fn calibration(width: FigureWidth) -> Figure {
+    calibration_plot(&calibration_curve(), width)
+}
+
 fn widths() -> [(FigureWidth, &'static str); 2] {
     [
         (FigureWidth::OneColumn, "one_column"),
@@ -258,12 +296,13 @@ fn pair(width: FigureWidth) -> Figure {
 
 type Maker = fn(FigureWidth) -> Figure;
 
-fn makers() -> [(&'static str, Maker); 4] {
+fn makers() -> [(&'static str, Maker); 5] {
     [
         ("dot", dot),
         ("factorial", factorial),
         ("time_course", course),
         ("km", survival),
+        ("calibration", calibration),
     ]
 }
 
@@ -303,6 +342,110 @@ fn time_course_svg() {
 #[test]
 fn km_plot_svg() {
     insta::assert_snapshot!(survival(FigureWidth::TwoColumn).svg);
+}
+
+#[test]
+fn calibration_plot_svg() {
+    insta::assert_snapshot!(calibration(FigureWidth::OneColumn).svg);
+}
+
+/// Vermillion, the colour of failing standards and of their key.
+const VERMILLION: &str = "#D55E00";
+
+#[test]
+fn calibration_marks_failing_standards_only_when_some_fail() {
+    let failing = calibration(FigureWidth::OneColumn);
+    assert!(failing.svg.contains(VERMILLION));
+    assert!(failing.svg.contains("failing standard"));
+    // The one failing standard: an open circle in each panel and one in the key.
+    let open = failing
+        .svg
+        .split("<circle")
+        .filter(|c| c.contains(&format!("stroke=\"{VERMILLION}\"")))
+        .count();
+    assert_eq!(open, 3);
+
+    let mut passing = calibration_curve();
+    for s in &mut passing.standards {
+        s.failing = false;
+    }
+    for width in [FigureWidth::OneColumn, FigureWidth::TwoColumn] {
+        let f = calibration_plot(&passing, width);
+        assert!(!f.svg.contains(VERMILLION), "{width:?}");
+        assert!(!f.svg.contains("failing standard"), "{width:?}");
+    }
+}
+
+#[test]
+fn calibration_png_decodes_to_its_declared_size() {
+    for (width, size) in [
+        (FigureWidth::OneColumn, (1004, 945)),
+        (FigureWidth::TwoColumn, (2126, 1181)),
+    ] {
+        let f = calibration(width);
+        let decoder = png::Decoder::new(f.png.as_slice());
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let frame = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((frame.width, frame.height), size);
+        assert_eq!(png_header(&f.png).2, Some((11811, 11811, 1)));
+        let pixels = &buf[..frame.buffer_size()];
+        assert_eq!(&pixels[..3], &[255, 255, 255]);
+    }
+}
+
+#[test]
+fn calibration_with_missing_or_no_data_draws_without_panicking() {
+    let check = |curve: &CalibrationCurve| {
+        for width in [FigureWidth::OneColumn, FigureWidth::TwoColumn] {
+            let f = calibration_plot(curve, width);
+            assert!(f.svg.starts_with("<svg"));
+            assert_eq!(f.png[..8], PNG_SIGNATURE);
+        }
+    };
+    let empty = CalibrationCurve {
+        standards: vec![],
+        fitted: vec![],
+        limit_pct: 15.0,
+        lowest_limit_pct: 20.0,
+        samples: vec![],
+        x_label: String::new(),
+        y_label: String::new(),
+        residual_label: String::new(),
+    };
+    check(&empty);
+    let (nan, inf) = (f64::NAN, f64::INFINITY);
+    check(&CalibrationCurve {
+        standards: vec![
+            standard(nan, 1.0, Some(3.0), true),
+            standard(1.0, nan, Some(nan), true),
+            standard(2.0, inf, Some(-inf), false),
+            standard(-inf, 5.0, None, false),
+            standard(0.0, 0.0, Some(50.0), true),
+            standard(4.0, 8.0, Some(1e308), false),
+        ],
+        fitted: vec![(nan, 1.0), (1.0, inf), (0.0, 0.0), (4.0, 8.0)],
+        limit_pct: nan,
+        lowest_limit_pct: -inf,
+        samples: vec![nan, inf, 3.0, -1e300],
+        x_label: "x".into(),
+        y_label: "y".into(),
+        residual_label: "error (%)".into(),
+    });
+    // Only samples; limits of zero; a decreasing curve whose key goes above the plot.
+    check(&CalibrationCurve {
+        samples: vec![1.0, 2.0],
+        limit_pct: 0.0,
+        lowest_limit_pct: 0.0,
+        ..empty.clone()
+    });
+    check(&CalibrationCurve {
+        standards: (1..=6)
+            .map(|i| standard(i as f64, 100.0 - 15.0 * i as f64, Some(30.0), i == 2))
+            .collect(),
+        fitted: vec![(0.0, 100.0), (6.0, 10.0)],
+        ..empty
+    });
 }
 
 /// Width, height and pHYs of a PNG, read from its header chunks.

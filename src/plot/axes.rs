@@ -2,7 +2,7 @@
 
 use plotters::style::RGBColor;
 
-use super::layout::{Style, Ticks};
+use super::layout::{nice_ticks, Style, Ticks};
 use super::scene::{Anchor, Item, Rgba, Scene, BLACK};
 use super::text;
 
@@ -13,23 +13,53 @@ pub(crate) const TITLE_GAP: f64 = 4.0;
 /// Opacity of a marker's fill (its outline is opaque).
 const MARKER_FILL_ALPHA: f64 = 0.45;
 
+/// Width of the widest of `labels` at `size`.
+pub(crate) fn widest(labels: &[String], size: f64) -> f64 {
+    labels
+        .iter()
+        .map(|l| text::width(l, size))
+        .fold(0.0, f64::max)
+}
+
+/// Room taken across the page by a y axis title of `lines` lines (rotated, side by side),
+/// with its gap to the tick labels; 0 without a title.
+pub(crate) fn y_title_room(style: &Style, lines: usize) -> f64 {
+    if lines == 0 {
+        return 0.0;
+    }
+    let (asc, desc) = text::ascent_descent();
+    (asc + desc + (lines - 1) as f64 * text::LINE_SPACING) * style.title_font + TITLE_GAP
+}
+
 /// Distance from the left edge of the figure to the y axis line: padding, the rotated
 /// title, tick labels and tick marks.
 pub(crate) fn y_axis_margin(style: &Style, labels: &[String], title: &str) -> f64 {
-    let (asc, desc) = text::ascent_descent();
-    let widest = labels
-        .iter()
-        .map(|l| text::width(l, style.font))
-        .fold(0.0, f64::max);
-    let title_room = if title.is_empty() {
-        0.0
-    } else {
-        (asc + desc) * style.title_font + TITLE_GAP
-    };
-    style.pad + title_room + widest + LABEL_GAP + style.tick_len
+    let lines = usize::from(!title.is_empty());
+    style.pad + y_title_room(style, lines) + widest(labels, style.font) + LABEL_GAP + style.tick_len
 }
 
-/// Draws the y axis at `x` over the ticks, labelled, with its title centred along it.
+/// The title of a y axis: its lines (reading upwards, the first farthest from the axis),
+/// the room left to the tick labels (at least the widest of them; more to line up with
+/// another axis above or below), and where along the page its centre goes (`None`: the
+/// middle of the axis).
+pub(crate) struct YTitle {
+    pub lines: Vec<String>,
+    pub label_room: f64,
+    pub centre: Option<f64>,
+}
+
+impl YTitle {
+    /// A title of one line, next to `labels`, centred along its axis.
+    pub(crate) fn centred(title: &str, labels: &[String], style: &Style) -> YTitle {
+        YTitle {
+            lines: vec![title.to_string()],
+            label_room: widest(labels, style.font),
+            centre: None,
+        }
+    }
+}
+
+/// Draws the y axis at `x` over the ticks, labelled, with its title.
 pub(crate) fn draw_y_axis(
     scene: &mut Scene,
     style: &Style,
@@ -37,7 +67,7 @@ pub(crate) fn draw_y_axis(
     y_of: &dyn Fn(f64) -> f64,
     ticks: &Ticks,
     labels: &[String],
-    title: &str,
+    title: &YTitle,
 ) {
     let (y_lo, y_hi) = (y_of(ticks.lo), y_of(ticks.hi));
     scene.capped_line((x, y_lo), (x, y_hi), style.axis_width, BLACK);
@@ -52,19 +82,88 @@ pub(crate) fn draw_y_axis(
             style.font,
         );
     }
-    // The title's descent faces the tick labels.
+    // The last line's descent faces the tick labels.
     let (_, desc) = text::ascent_descent();
-    let widest = labels
-        .iter()
-        .map(|l| text::width(l, style.font))
-        .fold(0.0, f64::max);
-    let baseline = x - style.tick_len - LABEL_GAP - widest - TITLE_GAP - desc * style.title_font;
-    scene.vertical_text(
-        title,
-        (baseline, (y_lo + y_hi) / 2.0),
+    let nearest =
+        x - style.tick_len - LABEL_GAP - title.label_room - TITLE_GAP - desc * style.title_font;
+    let centre = title.centre.unwrap_or((y_lo + y_hi) / 2.0);
+    let spacing = text::LINE_SPACING * style.title_font;
+    let n = title.lines.len();
+    for (k, line) in title.lines.iter().enumerate() {
+        scene.vertical_text(
+            line,
+            (nearest - (n - 1 - k) as f64 * spacing, centre),
+            Anchor::Middle,
+            style.title_font,
+        );
+    }
+}
+
+/// An x axis: its line at page `y` from `span.0` to `span.1`, a tick at each page x of
+/// `ticks`, labelled by `labels` (no labels when empty: a panel above another), and its
+/// title centred on `title_x`.
+pub(crate) struct XAxis<'a> {
+    pub y: f64,
+    pub span: (f64, f64),
+    pub ticks: Vec<f64>,
+    pub labels: &'a [String],
+    pub title: &'a str,
+    pub title_x: f64,
+}
+
+/// Depth of an x axis below its line: ticks, labels and the title.
+pub(crate) fn x_axis_depth(style: &Style, title: &str) -> f64 {
+    let (asc, desc) = text::ascent_descent();
+    let cap = text::cap_height() * style.font;
+    let title_depth = if title.is_empty() {
+        0.0
+    } else {
+        TITLE_GAP + (asc + desc) * style.title_font
+    };
+    title_depth + style.tick_len + LABEL_GAP + cap
+}
+
+pub(crate) fn draw_x_axis(scene: &mut Scene, style: &Style, axis: &XAxis) {
+    let (asc, _) = text::ascent_descent();
+    let cap = text::cap_height() * style.font;
+    let y = axis.y;
+    scene.capped_line((axis.span.0, y), (axis.span.1, y), style.axis_width, BLACK);
+    for (i, &x) in axis.ticks.iter().enumerate() {
+        scene.line((x, y), (x, y + style.tick_len), style.axis_width, BLACK);
+        if let Some(label) = axis.labels.get(i) {
+            scene.text(
+                label,
+                (x, y + style.tick_len + LABEL_GAP + cap),
+                Anchor::Middle,
+                style.font,
+            );
+        }
+    }
+    scene.text(
+        axis.title,
+        (
+            axis.title_x,
+            y + style.tick_len + LABEL_GAP + cap + TITLE_GAP + asc * style.title_font,
+        ),
         Anchor::Middle,
         style.title_font,
     );
+}
+
+/// Round ticks over `[lo, hi]` with as many intervals (2 to 10) as fit `length` points
+/// with room for their labels, judged on the widest label of a fine probe. Returns the
+/// ticks and the number of intervals allowed.
+pub(crate) fn ticks_that_fit(
+    style: &Style,
+    (lo, hi): (f64, f64),
+    length: f64,
+    labels: &dyn Fn(&Ticks) -> Vec<String>,
+) -> (Ticks, usize) {
+    let probe = labels(&nice_ticks(lo, hi, 10));
+    let max_intervals = (length / (widest(&probe, style.font) + 2.0 * style.font))
+        .floor()
+        .clamp(2.0, 10.0) as usize;
+    (nice_ticks(lo, hi, max_intervals), max_intervals)
 }
 
 /// A data point: a disc in `colour`, its fill semi-transparent and its outline opaque and
@@ -95,6 +194,21 @@ pub(crate) fn solid_marker(scene: &mut Scene, style: &Style, centre: (f64, f64),
     });
 }
 
+/// An open circle in `colour`, a little larger than a data marker and with a heavier
+/// outline (standards that fail acceptance): it reads as different by shape as well as by
+/// colour.
+pub(crate) fn open_marker(scene: &mut Scene, style: &Style, centre: (f64, f64), colour: RGBColor) {
+    scene.items.push(Item::Circle {
+        centre,
+        radius: style.marker_radius + OPEN_MARKER_STROKE / 2.0,
+        fill: None,
+        stroke: Some((Rgba::solid(colour), OPEN_MARKER_STROKE)),
+    });
+}
+
+/// Outline of an open marker, in points.
+const OPEN_MARKER_STROKE: f64 = 1.0;
+
 /// How a legend entry shows its group.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Key {
@@ -104,6 +218,8 @@ pub(crate) enum Key {
     LineMarker,
     /// A line (survival curves).
     Line,
+    /// An open circle (failing calibration standards).
+    OpenMarker,
 }
 
 pub(crate) struct Legend {
@@ -119,6 +235,7 @@ impl Legend {
     fn key_width(&self, style: &Style) -> f64 {
         match self.key {
             Key::Marker => 2.0 * style.marker_radius + style.marker_stroke,
+            Key::OpenMarker => 2.0 * style.marker_radius + 2.0 * OPEN_MARKER_STROKE,
             Key::LineMarker | Key::Line => KEY_LINE,
         }
     }
@@ -138,6 +255,15 @@ impl Legend {
             .map(|(l, _)| text::width(l, style.font))
             .fold(0.0, f64::max);
         (self.key_width(style) + KEY_GAP + widest).max(text::width(&self.title, style.font))
+    }
+
+    /// Height of the legend drawn by [`Legend::draw`], one entry a row; 0 without entries.
+    pub(crate) fn height(&self, style: &Style) -> f64 {
+        if self.entries.is_empty() {
+            return 0.0;
+        }
+        let rows = self.entries.len() + usize::from(!self.title.is_empty());
+        rows as f64 * self.row_height(style)
     }
 
     /// On the right of the plot when it takes at most [`RIGHT_LEGEND_SHARE`] of the figure's
@@ -223,6 +349,7 @@ impl Legend {
         let key = self.key_width(style);
         match self.key {
             Key::Marker => marker(scene, style, (x + key / 2.0, centre_y), colour),
+            Key::OpenMarker => open_marker(scene, style, (x + key / 2.0, centre_y), colour),
             Key::LineMarker | Key::Line => {
                 scene.line(
                     (x, centre_y),

@@ -292,7 +292,7 @@ impl CategoryPlot<'_> {
             &y_of,
             &ticks,
             &labels,
-            self.y_label,
+            &axes::YTitle::centred(self.y_label, &labels, &style),
         );
         scene.capped_line(
             (axis_x, axis_y),
@@ -305,7 +305,7 @@ impl CategoryPlot<'_> {
                 (axis_x, y_of(0.0)),
                 (axis_x + units * unit, y_of(0.0)),
                 style.bracket_width,
-                super::scene::Rgba(RGBColor(0x99, 0x99, 0x99), 1.0),
+                super::scene::Rgba::solid(super::theme::ZERO_GREY),
             );
         }
         label_layout.draw(

@@ -164,9 +164,17 @@ const SUPERSCRIPT: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '
 /// Tick labels: as many decimals as the step needs, a true minus sign, and a common
 /// power of ten ("2.5×10⁶") when the numbers reach a million or the step is below 0.001.
 pub(crate) fn tick_labels(ticks: &Ticks) -> Vec<String> {
+    tick_labels_powers_from(ticks, 1e6)
+}
+
+/// Tick labels as [`tick_labels`], with the common power of ten from `threshold` on: the
+/// largest tick (in magnitude) of at least `threshold` writes every label as a multiple of
+/// 10 to the power of that tick's order ("0.5×10⁵", …, "2.5×10⁵" for 0 to 250 000 from
+/// 10⁵), so that long numbers stay short and their zeros need no counting.
+pub(crate) fn tick_labels_powers_from(ticks: &Ticks, threshold: f64) -> Vec<String> {
     let step = ticks.step;
     let biggest = ticks.values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let (divisor, suffix) = if biggest >= 1e6 || step < 1e-3 {
+    let (divisor, suffix) = if biggest >= threshold || step < 1e-3 {
         let e = biggest.log10().floor() as i32;
         let mut suffix = String::from("×10");
         if e < 0 {
@@ -465,6 +473,44 @@ mod tests {
         assert_eq!(
             tick_labels(&nice_ticks(0.0, 4e-4, 4)),
             ["0", "1×10⁻⁴", "2×10⁻⁴", "3×10⁻⁴", "4×10⁻⁴"]
+        );
+    }
+
+    #[test]
+    fn tick_labels_take_a_power_of_ten_from_the_threshold() {
+        let ticks = nice_ticks(0.0, 250_000.0, 5);
+        assert_eq!(
+            tick_labels_powers_from(&ticks, 1e5),
+            ["0", "0.5×10⁵", "1.0×10⁵", "1.5×10⁵", "2.0×10⁵", "2.5×10⁵"]
+        );
+        // Below the threshold, and by default below a million, plain numbers.
+        assert_eq!(
+            tick_labels(&ticks),
+            ["0", "50000", "100000", "150000", "200000", "250000"]
+        );
+        assert_eq!(
+            tick_labels_powers_from(&nice_ticks(0.0, 80_000.0, 4), 1e5),
+            ["0", "20000", "40000", "60000", "80000"]
+        );
+        // The threshold is reached by the largest tick, not the data.
+        assert_eq!(
+            tick_labels_powers_from(&nice_ticks(0.0, 96_000.0, 5), 1e5),
+            ["0", "0.2×10⁵", "0.4×10⁵", "0.6×10⁵", "0.8×10⁵", "1.0×10⁵"]
+        );
+        // Negative ticks count by magnitude; small steps keep their power of ten.
+        assert_eq!(
+            tick_labels_powers_from(&nice_ticks(-3e5, 1e5, 4), 1e5),
+            [
+                "\u{2212}3×10⁵",
+                "\u{2212}2×10⁵",
+                "\u{2212}1×10⁵",
+                "0",
+                "1×10⁵"
+            ]
+        );
+        assert_eq!(
+            tick_labels_powers_from(&nice_ticks(0.0, 4e-4, 4), 1e5),
+            tick_labels(&nice_ticks(0.0, 4e-4, 4))
         );
     }
 

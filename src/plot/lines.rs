@@ -3,9 +3,9 @@
 
 use plotters::style::RGBColor;
 
-use super::axes::{self, Key, Legend, Placement, LABEL_GAP, LEGEND_GAP, TITLE_GAP};
+use super::axes::{self, Key, Legend, Placement, LEGEND_GAP};
 use super::layout::{nice_ticks, plottable, tick_labels, FigureWidth, Style, Ticks, PT_PER_MM};
-use super::scene::{Anchor, Item, Rgba, Scene, BLACK};
+use super::scene::{Item, Rgba, Scene};
 use super::{text, theme::group_colour, Figure, Series, SurvivalCurve};
 
 /// Height of time courses and survival curves, in millimetres.
@@ -58,7 +58,6 @@ impl Placed {
 fn place(frame: &Frame, width: FigureWidth) -> Placed {
     let style = Style::for_width(width);
     let (w, h) = (width.mm() * PT_PER_MM, height_mm(width) * PT_PER_MM);
-    let (asc, desc) = text::ascent_descent();
     let cap = text::cap_height() * style.font;
 
     let left = axes::y_axis_margin(&style, &frame.y_labels, frame.y_title);
@@ -71,19 +70,11 @@ fn place(frame: &Frame, width: FigureWidth) -> Placed {
     };
     // Ticks: as many as fit with room for their labels (judged on the widest end).
     let estimate = (w - left - legend_room - style.pad).max(20.0);
-    let (x_lo, x_hi) = frame.x_range;
-    let probe = tick_labels(&nice_ticks(x_lo, x_hi, 10));
-    let widest = probe
-        .iter()
-        .map(|l| text::width(l, style.font))
-        .fold(0.0, f64::max);
-    let max_intervals = (estimate / (widest + 2.0 * style.font))
-        .floor()
-        .clamp(2.0, 10.0);
-    let mut x_ticks = nice_ticks(x_lo, x_hi, max_intervals as usize);
+    let (mut x_ticks, max_intervals) =
+        axes::ticks_that_fit(&style, frame.x_range, estimate, &tick_labels);
     let axis_hi = match frame.x_end {
         Some(end) => {
-            match ticks_ending_at(end, max_intervals as usize) {
+            match ticks_ending_at(end, max_intervals) {
                 Some(t) => x_ticks = t,
                 None => {
                     x_ticks.values.retain(|v| *v <= end * (1.0 + 1e-9));
@@ -100,12 +91,7 @@ fn place(frame: &Frame, width: FigureWidth) -> Placed {
         .map_or(0.0, |l| text::width(l, style.font) / 2.0);
     let right = w - style.pad - legend_room.max(last_half);
 
-    let title_depth = if frame.x_title.is_empty() {
-        0.0
-    } else {
-        TITLE_GAP + (asc + desc) * style.title_font
-    };
-    let bottom = h - style.pad - title_depth - (style.tick_len + LABEL_GAP + cap);
+    let bottom = h - style.pad - axes::x_axis_depth(&style, frame.x_title);
     let legend_top = if placement == Placement::Top {
         frame.legend.top_height(&style, w - style.pad - left)
     } else {
@@ -139,37 +125,19 @@ fn place(frame: &Frame, width: FigureWidth) -> Placed {
         &y_of,
         &frame.y_ticks,
         &frame.y_labels,
-        frame.y_title,
+        &axes::YTitle::centred(frame.y_title, &frame.y_labels, &style),
     );
-    scene.capped_line(
-        (left, bottom),
-        (placed.x(placed.x_hi), bottom),
-        style.axis_width,
-        BLACK,
-    );
-    for (v, label) in x_ticks.values.iter().zip(&x_labels) {
-        let x = placed.x(*v);
-        scene.line(
-            (x, bottom),
-            (x, bottom + style.tick_len),
-            style.axis_width,
-            BLACK,
-        );
-        scene.text(
-            label,
-            (x, bottom + style.tick_len + LABEL_GAP + cap),
-            Anchor::Middle,
-            style.font,
-        );
-    }
-    scene.text(
-        frame.x_title,
-        (
-            (left + right) / 2.0,
-            bottom + style.tick_len + LABEL_GAP + cap + TITLE_GAP + asc * style.title_font,
-        ),
-        Anchor::Middle,
-        style.title_font,
+    axes::draw_x_axis(
+        &mut scene,
+        &style,
+        &axes::XAxis {
+            y: bottom,
+            span: (left, placed.x(placed.x_hi)),
+            ticks: x_ticks.values.iter().map(|v| placed.x(*v)).collect(),
+            labels: &x_labels,
+            title: frame.x_title,
+            title_x: (left + right) / 2.0,
+        },
     );
     match placement {
         Placement::Right => frame

@@ -7,6 +7,7 @@
 //! byte-identical output.
 
 mod axes;
+mod calibration;
 mod category;
 mod layout;
 mod lines;
@@ -14,6 +15,7 @@ mod scene;
 mod text;
 mod theme;
 
+pub use calibration::calibration_plot;
 pub use category::{dot_plot, factorial_plot};
 pub use layout::{FigureWidth, Summary};
 pub use lines::{km_plot, time_course};
@@ -110,4 +112,37 @@ impl SurvivalCurve {
                 .collect(),
         }
     }
+}
+
+/// One calibration standard: nominal concentration, response, back-calculated error in %
+/// (`None` when the curve cannot read the response back), and whether it failed
+/// acceptance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalibrationPoint {
+    pub x: f64,
+    pub y: f64,
+    pub relative_error_pct: Option<f64>,
+    pub failing: bool,
+}
+
+/// A calibration curve to draw with [`calibration_plot`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalibrationCurve {
+    /// The standards; blanks (x = 0) are drawn in the upper panel only.
+    pub standards: Vec<CalibrationPoint>,
+    /// The fitted curve sampled along x (evaluated by the caller: a straight line needs
+    /// its two ends, a quadratic some 50 to 100 points), drawn as a line through them.
+    pub fitted: Vec<(f64, f64)>,
+    /// Acceptance limit of the back-calculated error, in % (15): dashed lines at ±limit.
+    pub limit_pct: f64,
+    /// The limit at the lowest non-zero standard, in % (20): short dashed lines there.
+    pub lowest_limit_pct: f64,
+    /// Responses of study samples: short ticks inside the y axis of the upper panel.
+    pub samples: Vec<f64>,
+    /// Title of the shared x axis, e.g. `"Nominal concentration (µM)"`.
+    pub x_label: String,
+    /// Title of the response axis, e.g. `"Peak area ratio"`.
+    pub y_label: String,
+    /// Title of the error axis, e.g. `"Back-calculated error (%)"`.
+    pub residual_label: String,
 }

@@ -138,6 +138,30 @@ impl Scene {
         });
     }
 
+    /// A dashed line: dashes `dash` long, `gap` apart, the first starting at `from` and the
+    /// last cut short at `to`.
+    pub(crate) fn dashed_line(
+        &mut self,
+        from: Pt,
+        to: Pt,
+        width: f64,
+        colour: Rgba,
+        (dash, gap): (f64, f64),
+    ) {
+        let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+        let len = dx.hypot(dy);
+        if !(len.is_finite() && dash > 0.0 && gap >= 0.0) {
+            return;
+        }
+        let at = |d: f64| (from.0 + dx * d / len, from.1 + dy * d / len);
+        let mut start = 0.0;
+        while start < len {
+            let end = (start + dash).min(len);
+            self.line(at(start), at(end), width, colour);
+            start = end + gap;
+        }
+    }
+
     pub(crate) fn text(&mut self, text: &str, at: Pt, anchor: Anchor, size: f64) {
         if text.is_empty() {
             return;
@@ -517,6 +541,34 @@ mod tests {
         assert_eq!((info.width, info.height), (417, 208));
         let dims = info.pixel_dims.unwrap();
         assert_eq!((dims.xppu, dims.unit), (11811, png::Unit::Meter));
+    }
+
+    #[test]
+    fn dashed_lines_are_cut_into_dashes() {
+        let mut s = Scene::new(20.0, 10.0);
+        s.dashed_line((1.0, 5.0), (11.0, 5.0), 0.5, BLACK, (3.0, 1.0));
+        let ends: Vec<(Pt, Pt)> = s
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Line { from, to, .. } => (*from, *to),
+                _ => panic!("{i:?}"),
+            })
+            .collect();
+        assert_eq!(
+            ends,
+            [
+                ((1.0, 5.0), (4.0, 5.0)),
+                ((5.0, 5.0), (8.0, 5.0)),
+                ((9.0, 5.0), (11.0, 5.0))
+            ]
+        );
+        // A line of no length, or a dash of none, draws nothing.
+        let mut s = Scene::new(20.0, 10.0);
+        s.dashed_line((1.0, 5.0), (1.0, 5.0), 0.5, BLACK, (3.0, 1.0));
+        s.dashed_line((1.0, 5.0), (9.0, 5.0), 0.5, BLACK, (0.0, 1.0));
+        s.dashed_line((1.0, 5.0), (f64::NAN, 5.0), 0.5, BLACK, (3.0, 1.0));
+        assert!(s.items.is_empty());
     }
 
     #[test]

@@ -23,6 +23,11 @@ pub const OKABE_ITO: [RGBColor; 8] = [
     RGBColor(0x00, 0x00, 0x00), // black
 ];
 
+/// The line marking zero inside an axis range.
+pub(crate) const ZERO_GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
+/// Reference lines such as acceptance limits.
+pub(crate) const LIMIT_GREY: RGBColor = RGBColor(0x55, 0x55, 0x55);
+
 /// Colour of the i-th group (cycling through the palette).
 pub fn group_colour(i: usize) -> RGBColor {
     OKABE_ITO[i % OKABE_ITO.len()]
