@@ -577,26 +577,79 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
     }
 }
 
-/// The sample studies of the demo: built-in protocol and its simulated, filled scoring
-/// sheet (see sample_data/README.md).
-const DEMO_STUDIES: [(&str, &str); 3] = [
+/// The sample studies of the demo: built-in protocol and its simulated, filled sheets
+/// (see sample_data/README.md), as (path in the study folder, contents).
+type DemoStudy = (&'static str, &'static [(&'static str, &'static [u8])]);
+
+macro_rules! sample {
+    ($path:literal) => {
+        include_bytes!(concat!("../../sample_data/", $path))
+    };
+}
+
+const DEMO_STUDIES: [DemoStudy; 4] = [
     (
         "fst-mouse",
-        include_str!("../../sample_data/fst-mouse/scoring.csv"),
+        &[("sheets/scoring.csv", sample!("fst-mouse/scoring.csv"))],
     ),
     (
         "fst-imipramine-zinc",
-        include_str!("../../sample_data/fst-imipramine-zinc/scoring.csv"),
+        &[(
+            "sheets/scoring.csv",
+            sample!("fst-imipramine-zinc/scoring.csv"),
+        )],
     ),
     (
         "fst-rat-modified",
-        include_str!("../../sample_data/fst-rat-modified/scoring.csv"),
+        &[(
+            "sheets/scoring.csv",
+            sample!("fst-rat-modified/scoring.csv"),
+        )],
+    ),
+    (
+        "cms-cyp-rat",
+        &[
+            ("sheets/animals.csv", sample!("cms-cyp-rat/animals.csv")),
+            ("sheets/weekly.csv", sample!("cms-cyp-rat/weekly.csv")),
+            (
+                "sheets/hplc-standards.csv",
+                sample!("cms-cyp-rat/hplc-standards.csv"),
+            ),
+            (
+                "sheets/hplc-samples.csv",
+                sample!("cms-cyp-rat/hplc-samples.csv"),
+            ),
+            (
+                "sheets/protein-assay.csv",
+                sample!("cms-cyp-rat/protein-assay.csv"),
+            ),
+            (
+                "sheets/qpcr.csv",
+                sample!("cms-cyp-rat/qpcr-capture-plate3.csv"),
+            ),
+            (
+                "sheets/qpcr-exports/qpcr-quantstudio.txt",
+                sample!("cms-cyp-rat/qpcr-quantstudio.txt"),
+            ),
+            (
+                "sheets/qpcr-exports/qpcr-cfx.csv",
+                sample!("cms-cyp-rat/qpcr-cfx.csv"),
+            ),
+            (
+                "sheets/western-blot.csv",
+                sample!("cms-cyp-rat/western-blot.csv"),
+            ),
+        ],
     ),
 ];
 
-/// One demo study, templated with the demo seed, its sample scores filled in and
+/// One demo study, templated with the demo seed, its sample sheets filled in and
 /// analysed in a scratch folder: every file of the study folder including `results/`.
-fn demo_study(id: &str, scores: &str, scratch: &Path) -> Result<crate::study::StudyFiles, Error> {
+fn demo_study(
+    id: &str,
+    sheets: &[(&str, &[u8])],
+    scratch: &Path,
+) -> Result<crate::study::StudyFiles, Error> {
     let loaded = protocol::builtin(id).expect("the demo protocols are built in")?;
     let options = TemplateOptions {
         n_per_group: None,
@@ -605,17 +658,20 @@ fn demo_study(id: &str, scores: &str, scratch: &Path) -> Result<crate::study::St
     };
     let plan = plan_study(&loaded, &options)?;
     let mut files = study_files(&plan)?;
-    files.insert("sheets/scoring.csv".into(), scores.as_bytes().to_vec());
+    for (path, bytes) in sheets {
+        files.insert((*path).to_string(), bytes.to_vec());
+    }
     let dir = scratch.join(id);
     write_study(&dir, &files, false)?;
-    let analysis = crate::analysis::analyze(&dir, None)?;
-    for (name, bytes) in crate::analysis::results_files(&analysis) {
+    let analysis = crate::analysis::analyze_study(&dir, None)?;
+    for (name, bytes) in analysis.results_files() {
         files.insert(format!("results/{name}"), bytes);
     }
     Ok(files)
 }
 
-/// `preclin demo`: the three sample FST studies, analysed, in one folder.
+/// `preclin demo`: the sample studies (three forced swim tests and a chronic mild stress
+/// study of liver CYP), analysed, in one folder.
 fn demo(out: &mut dyn Write, dir: &Path, force: bool) -> Result<(), Error> {
     if dir.exists() && !force && std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
         return Err(Error::Output(crate::study::OutputError::NotEmpty {
@@ -625,7 +681,7 @@ fn demo(out: &mut dyn Write, dir: &Path, force: bool) -> Result<(), Error> {
     let scratch = std::env::temp_dir().join(format!("preclin-demo-{}", std::process::id()));
     let built: Result<Vec<_>, Error> = DEMO_STUDIES
         .iter()
-        .map(|(id, scores)| demo_study(id, scores, &scratch).map(|f| (*id, f)))
+        .map(|(id, sheets)| demo_study(id, sheets, &scratch).map(|f| (*id, f)))
         .collect();
     let _ = std::fs::remove_dir_all(&scratch);
     let mut files = crate::study::StudyFiles::new();
@@ -637,7 +693,7 @@ fn demo(out: &mut dyn Write, dir: &Path, force: bool) -> Result<(), Error> {
     write_study(dir, &files, force)?;
     writeln!(
         out,
-        "Built and analysed three simulated forced swim studies (seed {DEMO_SEED}) in {}:",
+        "Built and analysed four simulated studies (seed {DEMO_SEED}) in {}:",
         dir.display()
     )
     .ok();
@@ -651,7 +707,7 @@ fn demo(out: &mut dyn Write, dir: &Path, force: bool) -> Result<(), Error> {
     }
     writeln!(
         out,
-        "Each folder is a complete study: sheets/ as filled in, key/, and results/."
+        "Three forced swim tests and a chronic mild stress study of liver CYP; each folder is a complete study: sheets/ as filled in, key/, and results/."
     )
     .ok();
     Ok(())

@@ -11,9 +11,10 @@ use super::html::{
 };
 use super::models::rm_apa;
 use super::pvalue::{format_p, PStyle};
-use crate::analysis::{CmsAnalysis, CmsEndpoint, EndpointResult, Measure, WeeklyCourse};
+use crate::analysis::{slug, CmsAnalysis, CmsEndpoint, EndpointResult, Measure, WeeklyCourse};
+use crate::assay::hplc::{Response, RunCalibration, LIMIT_LOWEST_PCT, LIMIT_PCT};
 use crate::assay::qpcr::UndeterminedRule;
-use crate::plot::{self, FactorialCell, FigureWidth, Series};
+use crate::plot::{self, CalibrationCurve, CalibrationPoint, FactorialCell, FigureWidth, Series};
 use crate::protocol::summary_treatment_text;
 use crate::study::{DAYS, PERIODS_PER_DAY};
 
@@ -188,8 +189,82 @@ fn weekly_figure(c: &CmsAnalysis, w: &WeeklyCourse, width: FigureWidth) -> Study
     }
 }
 
+/// The calibration curve of one HPLC run and metabolite, with its back-calculated errors.
+fn calibration_figure(c: &CmsAnalysis, cal: &RunCalibration, width: FigureWidth) -> StudyFigure {
+    let fit = &cal.fit;
+    let failing = |x: f64, re: Option<f64>| {
+        cal.acceptance
+            .failing
+            .iter()
+            .any(|f| f.nominal_um == x && f.relative_error_pct == re)
+    };
+    let standards = fit
+        .standards
+        .iter()
+        .map(|s| {
+            let re = s.relative_error_pct.filter(|_| s.used);
+            CalibrationPoint {
+                x: s.x,
+                y: s.y,
+                relative_error_pct: s.relative_error_pct,
+                failing: s.x > 0.0 && failing(s.x, re),
+            }
+        })
+        .collect();
+    let steps = if fit.coefficients.len() > 2 { 100 } else { 1 };
+    let fitted = (0..=steps)
+        .map(|k| {
+            let x = cal.top_um * k as f64 / steps as f64;
+            (x, fit.response(x))
+        })
+        .collect();
+    let samples = c.assays.hplc.as_ref().map_or(Vec::new(), |h| {
+        h.result
+            .samples
+            .iter()
+            .filter(|s| !s.no_nadph_blank && s.run == cal.run && s.metabolite == cal.metabolite)
+            .map(|s| s.response)
+            .collect()
+    });
+    let curve = CalibrationCurve {
+        standards,
+        fitted,
+        limit_pct: LIMIT_PCT,
+        lowest_limit_pct: LIMIT_LOWEST_PCT,
+        samples,
+        x_label: "Nominal concentration (µM)".into(),
+        y_label: match cal.response {
+            Response::PeakArea => "Peak area".into(),
+            Response::AreaRatio => "Peak area ratio to IS".into(),
+        },
+        residual_label: "Error (%)".into(),
+    };
+    let f = plot::calibration_plot(&curve, width);
+    let a = &cal.acceptance;
+    StudyFigure {
+        path: format!(
+            "figures/calibration-{}-{}.svg",
+            slug(&cal.run),
+            slug(&cal.metabolite)
+        ),
+        caption: format!(
+            "Calibration of {} in run {}: standards and the fitted line ({} weighting, R² = {:.4}) above; back-calculated error of each standard below, dashed at ±{LIMIT_PCT} % (±{LIMIT_LOWEST_PCT} % at the lowest). Ticks on the response axis: the study's incubations. {} of {} standards pass; run {}.",
+            cal.metabolite,
+            cal.run,
+            fit.weighting.id(),
+            fit.r_squared,
+            a.passing,
+            a.non_zero_standards,
+            if a.accepted { "accepted" } else { "failed" }
+        ),
+        svg: f.svg,
+        png: Some(f.png),
+    }
+}
+
 /// One figure of the report.
 enum FigureJob {
+    Calibration(usize),
     Weekly(usize),
     Endpoint(usize),
     Panel(&'static str),
@@ -201,6 +276,12 @@ enum FigureJob {
 pub fn cms_figures(c: &CmsAnalysis, width: FigureWidth) -> Vec<StudyFigure> {
     let mut jobs: Vec<FigureJob> = (0..c.weekly.len()).map(FigureJob::Weekly).collect();
     if width == FigureWidth::OneColumn {
+        let curves = c
+            .assays
+            .hplc
+            .as_ref()
+            .map_or(0, |h| h.result.calibrations.len());
+        jobs.extend((0..curves).map(FigureJob::Calibration));
         jobs.extend((0..c.endpoints.len()).map(FigureJob::Endpoint));
     }
     jobs.extend(
@@ -209,6 +290,11 @@ pub fn cms_figures(c: &CmsAnalysis, width: FigureWidth) -> Vec<StudyFigure> {
             .map(FigureJob::Panel),
     );
     crate::stats::parallel_map(&jobs, |job| match job {
+        FigureJob::Calibration(i) => c
+            .assays
+            .hplc
+            .as_ref()
+            .map(|h| calibration_figure(c, &h.result.calibrations[*i], width)),
         FigureJob::Weekly(i) => Some(weekly_figure(c, &c.weekly[*i], width)),
         FigureJob::Endpoint(i) => Some(cms_endpoint_figure(c, &c.endpoints[*i], width)),
         FigureJob::Panel(kind) => isoform_panel(c, kind, width),
