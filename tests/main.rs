@@ -1,6 +1,7 @@
 //! One integration-test binary: every module drives the real `preclin` executable.
 
 mod analyze_cli;
+mod analyze_cms;
 mod assay_hplc;
 mod boris;
 mod common;

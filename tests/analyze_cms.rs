@@ -1,0 +1,411 @@
+//! `preclin analyze` on a chronic mild stress / CYP study: the simulated sample study end
+//! to end (the deliberate problems of sample_data/README.md found and reported), the qPCR
+//! capture sheet and the instrument exports giving the same numbers, bad input (exit 2,
+//! file, row and column named, no results written) and determinism.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::common::{csv_rows, preclin, read, rel, root};
+
+const SHEETS: [(&str, &str); 9] = [
+    ("animals.csv", "sheets/animals.csv"),
+    ("weekly.csv", "sheets/weekly.csv"),
+    ("hplc-standards.csv", "sheets/hplc-standards.csv"),
+    ("hplc-samples.csv", "sheets/hplc-samples.csv"),
+    ("protein-assay.csv", "sheets/protein-assay.csv"),
+    ("western-blot.csv", "sheets/western-blot.csv"),
+    ("qpcr-capture-plate3.csv", "sheets/qpcr.csv"),
+    (
+        "qpcr-quantstudio.txt",
+        "sheets/qpcr-exports/qpcr-quantstudio.txt",
+    ),
+    ("qpcr-cfx.csv", "sheets/qpcr-exports/qpcr-cfx.csv"),
+];
+
+/// The sample CMS study laid out as `preclin demo` does: the template with the demo seed,
+/// the filled sheets, plate 3 of the qPCR in the capture sheet and plates 1 and 2 as
+/// instrument exports.
+pub fn cms_study(dir: &Path) -> PathBuf {
+    let study = dir.join("cms-cyp-rat");
+    preclin()
+        .args(["template", "cms-cyp-rat", "--seed", "20261121", "--out"])
+        .arg(&study)
+        .assert()
+        .success();
+    std::fs::create_dir_all(study.join("sheets/qpcr-exports")).unwrap();
+    for (from, to) in SHEETS {
+        std::fs::copy(
+            root().join("sample_data/cms-cyp-rat").join(from),
+            study.join(to),
+        )
+        .unwrap();
+    }
+    study
+}
+
+fn analyze_ok(study: &Path) -> Value {
+    preclin().arg("analyze").arg(study).assert().success();
+    serde_json::from_str(&read(&study.join("results/results.json"))).unwrap()
+}
+
+/// Runs analyze expecting exit 2; returns stderr and checks nothing was written.
+fn analyze_fails(study: &Path) -> String {
+    let out = preclin().arg("analyze").arg(study).assert().code(2);
+    assert!(
+        !study.join("results").exists(),
+        "results/ written despite the error"
+    );
+    String::from_utf8(out.get_output().stderr.clone()).unwrap()
+}
+
+fn endpoint<'a>(r: &'a Value, name: &str) -> &'a Value {
+    r["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+        .unwrap_or_else(|| panic!("no endpoint {name}"))
+}
+
+/// The Type III term of an endpoint's two-way ANOVA.
+fn term<'a>(e: &'a Value, name: &str) -> &'a Value {
+    e["result"]["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["term"] == name)
+        .unwrap_or_else(|| panic!("no term {name}"))
+}
+
+#[test]
+fn sample_study_finds_every_planted_problem_and_analyses_every_endpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = cms_study(dir.path());
+    let r = analyze_ok(&study);
+
+    // The animal excluded on the sheet is out of every group count.
+    assert_eq!(r["exclusions"][0]["blind_code"], "CE7V");
+    assert_eq!(r["exclusions"][0]["row"], 19);
+    let analysed: u64 = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["analysed"].as_u64().unwrap())
+        .sum();
+    assert_eq!(analysed, 39);
+
+    // HPLC: nine curves, all accepted; the one failing standard is named with its error.
+    let cals = r["assays"]["hplc"]["calibrations"].as_array().unwrap();
+    assert_eq!(cals.len(), 9);
+    assert!(cals.iter().all(|c| c["acceptance"]["accepted"] == true));
+    let failing: Vec<&Value> = cals
+        .iter()
+        .flat_map(|c| c["acceptance"]["failing"].as_array().unwrap())
+        .collect();
+    assert_eq!(failing.len(), 1);
+    assert_eq!(failing[0]["level"], 3);
+    let czx = cals.iter().find(|c| c["run"] == "CZX-1").unwrap();
+    assert_eq!(czx["acceptance"]["passing"], 6);
+    assert_eq!(czx["acceptance"]["non_zero_standards"], 7);
+    let re = failing[0]["relative_error_pct"].as_f64().unwrap();
+    assert!((23.0..25.0).contains(&re), "{re}");
+    // The one incubation below the LOQ is flagged and kept.
+    let below: Vec<&Value> = r["assays"]["hplc"]["flagged_samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["no_nadph_blank"] == false)
+        .collect();
+    assert_eq!(below.len(), 1);
+    assert_eq!(below[0]["blind_code"], "CF7N");
+    assert_eq!(below[0]["flags"][0], "below LOQ");
+    let e = endpoint(&r, "activity_16b_hydroxytestosterone");
+    assert_eq!(e["flags"][0]["blind_code"], "CF7N");
+    let n: u64 = e["result"]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["n"].as_u64().unwrap())
+        .sum();
+    assert_eq!(n, 39, "the flagged value stays in the analysis");
+
+    // qPCR: three files, the undetermined well left out, the high-SD pair flagged, geNorm M
+    // for both reference genes.
+    let q = &r["assays"]["qpcr"];
+    assert_eq!(q["files"].as_array().unwrap().len(), 3);
+    assert_eq!(q["handled_wells"].as_array().unwrap().len(), 1);
+    assert_eq!(q["handled_wells"][0]["well"], "I24");
+    assert_eq!(q["handled_wells"][0]["sample"], "CPKY");
+    assert!(q["handled_wells"][0]["cq"].is_null());
+    assert_eq!(q["high_sd_replicates"][0]["sample"], "C694");
+    assert_eq!(q["high_sd_replicates"][0]["target"], "Cyp2d2");
+    assert_eq!(q["reference_stability_m"].as_array().unwrap().len(), 2);
+
+    // Every measure: 9 activities, 6 mRNAs, 3 proteins, microsomal protein, 3 last-week.
+    let names: Vec<&str> = r["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 22, "{names:?}");
+    assert_eq!(names[0], "activity_paraxanthine");
+    assert!(names.contains(&"mrna_delta_cq_cyp2c11"));
+    assert!(names.contains(&"protein_pct_of_control_cyp3a"));
+    assert!(names.contains(&"sucrose_preference_pct_week7"));
+    // Each is a stress × drug Type III ANOVA with Tukey on the cells.
+    for e in r["endpoints"].as_array().unwrap() {
+        assert_eq!(e["design"], "factorial", "{}", e["name"]);
+        assert_eq!(e["result"]["ss_type"], 3);
+        assert_eq!(e["result"]["terms"].as_array().unwrap().len(), 3);
+    }
+    // The simulated effects come out: CMS lowers CYP2C11 activity and sucrose intake, and
+    // imipramine restores the intake of stressed rats by week 7 (an interaction).
+    let cyp2c11 = endpoint(&r, "activity_16a_hydroxytestosterone");
+    assert!(term(cyp2c11, "stress")["p"].as_f64().unwrap() < 0.001);
+    let sucrose = endpoint(&r, "sucrose_intake_g_week7");
+    assert!(term(sucrose, "stress:drug")["p"].as_f64().unwrap() < 0.001);
+
+    // Weekly measures over all weeks: group × week with 39 animals and 8 weeks.
+    let weekly = r["weekly"].as_array().unwrap();
+    assert_eq!(weekly.len(), 3);
+    for w in weekly {
+        assert_eq!(w["weeks"].as_array().unwrap().len(), 8);
+        assert_eq!(w["anova"]["subjects"], 39);
+    }
+
+    // Step tables and figures.
+    for f in [
+        "steps/hplc-curves.csv",
+        "steps/hplc-standards.csv",
+        "steps/hplc-samples.csv",
+        "steps/protein-assay.csv",
+        "steps/qpcr-replicates.csv",
+        "steps/qpcr-expression.csv",
+        "steps/qpcr-groups.csv",
+        "steps/western-lanes.csv",
+        "steps/weekly.csv",
+        "animals.csv",
+        "summary.csv",
+        "figures/calibration-czx_1-6_hydroxychlorzoxazone.svg",
+        "figures/summary-activity.svg",
+        "figures/summary-activity-two-column.png",
+        "figures/weekly-sucrose_intake_g.svg",
+        "figures/mrna_delta_cq_cyp2c11.png",
+    ] {
+        assert!(study.join("results").join(f).exists(), "{f} missing");
+    }
+    let samples = csv_rows(&study.join("results/steps/hplc-samples.csv"));
+    let cf7n = samples
+        .iter()
+        .find(|row| row[2] == "CF7N" && row[4] == "16β-hydroxytestosterone" && row[5] == "no")
+        .unwrap();
+    assert_eq!(cf7n[0], "133", "the sheet row is carried into the step table");
+    assert_eq!(cf7n[14], "below LOQ");
+
+    // The report: the stressor calendar, the failing standard and the undetermined well.
+    let html = read(&study.join("results/report.html"));
+    assert!(html.contains("Stress regimen") && html.contains("45° cage tilt"));
+    assert!(html.contains("Standards outside their limits"));
+    assert!(html.contains("Undetermined"));
+    assert_eq!(html.matches("<figure>").count(), 9 + 3 + 22 + 3);
+}
+
+#[test]
+fn the_capture_sheet_and_the_instrument_exports_give_the_same_expression() {
+    let dir = tempfile::tempdir().unwrap();
+    let exports = cms_study(&dir.path().join("a"));
+    let sheet = cms_study(&dir.path().join("b"));
+    std::fs::remove_dir_all(sheet.join("sheets/qpcr-exports")).unwrap();
+    std::fs::copy(
+        root().join("sample_data/cms-cyp-rat/qpcr.csv"),
+        sheet.join("sheets/qpcr.csv"),
+    )
+    .unwrap();
+    let (a, b) = (analyze_ok(&exports), analyze_ok(&sheet));
+    assert_eq!(b["assays"]["qpcr"]["files"].as_array().unwrap().len(), 1);
+    for gene in ["cyp1a2", "cyp2c6", "cyp2c11", "cyp2d2", "cyp2e1", "cyp3a1"] {
+        let name = format!("mrna_delta_cq_{gene}");
+        let (x, y) = (&endpoint(&a, &name)["result"], &endpoint(&b, &name)["result"]);
+        for t in ["stress", "drug", "stress:drug"] {
+            let (fx, fy) = (term(x, t)["f"].as_f64().unwrap(), term(y, t)["f"].as_f64().unwrap());
+            assert!(rel(fx, fy) < 1e-12, "{name} {t}: {fx} vs {fy}");
+        }
+    }
+    assert_eq!(
+        a["assays"]["qpcr"]["groups"], b["assays"]["qpcr"]["groups"],
+        "fold changes and their intervals"
+    );
+}
+
+#[test]
+fn the_same_study_gives_byte_identical_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = cms_study(dir.path());
+    preclin().arg("analyze").arg(&study).assert().success();
+    let again = dir.path().join("again");
+    preclin()
+        .arg("analyze")
+        .arg(&study)
+        .arg("--out")
+        .arg(&again)
+        .assert()
+        .success();
+    let mut files = Vec::new();
+    for entry in walk(&study.join("results")) {
+        let rel_path = entry.strip_prefix(study.join("results")).unwrap().to_path_buf();
+        assert_eq!(
+            std::fs::read(&entry).unwrap(),
+            std::fs::read(again.join(&rel_path)).unwrap(),
+            "{} differs",
+            rel_path.display()
+        );
+        files.push(rel_path);
+    }
+    assert!(files.len() > 50);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Replaces the cell of `column` on spreadsheet row `row` (header = row 1) of a sheet.
+fn set_cell(path: &Path, row: usize, column: &str, value: &str) {
+    let mut rows = csv_rows(path);
+    let c = rows[0].iter().position(|h| h == column).unwrap();
+    rows[row - 1][c] = value.to_string();
+    write_rows(path, &rows);
+}
+
+fn write_rows(path: &Path, rows: &[Vec<String>]) {
+    let mut w = csv::Writer::from_path(path).unwrap();
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+/// Keeps the rows (header always) for which `keep` is true.
+fn keep_rows(path: &Path, keep: impl Fn(&[String]) -> bool) {
+    let rows = csv_rows(path);
+    let kept: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| *i == 0 || keep(r))
+        .map(|(_, r)| r.clone())
+        .collect();
+    write_rows(path, &kept);
+}
+
+/// The error names the file, the row and the column, and says what is wrong.
+fn assert_located(err: &str, file: &str, row: usize, column: &str, what: &str) {
+    assert!(
+        err.contains(&format!("{file}, row {row}, column `{column}`")),
+        "location missing in: {err}"
+    );
+    assert!(err.contains(what), "`{what}` missing in: {err}");
+    assert!(err.contains("help:"), "no hint in: {err}");
+}
+
+#[test]
+fn bad_assay_sheets_are_refused_at_their_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = |name: &str| cms_study(&dir.path().join(name));
+
+    // An unknown blind code.
+    let s = fresh("code");
+    set_cell(&s.join("sheets/hplc-samples.csv"), 5, "blind_code", "CXXX");
+    let err = analyze_fails(&s);
+    assert_located(&err, "hplc-samples.csv", 5, "blind_code", "not a blind code");
+
+    // An analyte with no standards.
+    let s = fresh("standards");
+    keep_rows(&s.join("sheets/hplc-standards.csv"), |r| r[1] != "paraxanthine");
+    let err = analyze_fails(&s);
+    assert_located(&err, "hplc-samples.csv", 2, "metabolite", "has no standards in run CAF-1");
+
+    // A standard curve that is not monotonic (levels 4 and 5 of paraxanthine swapped).
+    let s = fresh("monotonic");
+    let path = s.join("sheets/hplc-standards.csv");
+    let rows = csv_rows(&path);
+    let (a, b) = (rows[5][4].clone(), rows[6][4].clone());
+    set_cell(&path, 6, "peak_area", &b);
+    set_cell(&path, 7, "peak_area", &a);
+    let err = analyze_fails(&s);
+    assert!(err.contains("hplc-standards.csv, row 7, column `peak_area`"), "{err}");
+    assert!(err.contains("not monotonic"), "{err}");
+
+    // A negative concentration.
+    let s = fresh("negative");
+    set_cell(&s.join("sheets/hplc-standards.csv"), 3, "nominal_um", "-0.1");
+    let err = analyze_fails(&s);
+    assert_located(&err, "hplc-standards.csv", 3, "nominal_um", "is negative");
+
+    // Protein of zero in an incubation.
+    let s = fresh("protein");
+    set_cell(&s.join("sheets/hplc-samples.csv"), 2, "protein_mg_per_ml", "0");
+    let err = analyze_fails(&s);
+    assert_located(&err, "hplc-samples.csv", 2, "protein_mg_per_ml", "greater than 0");
+
+    // A target measured without any reference gene for its animal (CPFA on plate 3, and
+    // the reference genes of CPFA removed from the two exported plates too).
+    let s = fresh("reference");
+    keep_rows(&s.join("sheets/qpcr.csv"), |r| {
+        !(r[2] == "CPFA" && (r[3] == "Actb" || r[3] == "Gapdh"))
+    });
+    std::fs::remove_dir_all(s.join("sheets/qpcr-exports")).unwrap();
+    let err = analyze_fails(&s);
+    assert!(err.contains("sheets/qpcr.csv, row "), "{err}");
+    assert!(err.contains("none of the reference genes Actb, Gapdh"), "{err}");
+
+    // A blot without any lane of the control group.
+    let s = fresh("blot");
+    let key = csv_rows(&s.join("key/allocation-key.csv"));
+    let controls: Vec<String> = key
+        .iter()
+        .filter(|r| r[1] == "CON-VEH")
+        .map(|r| r[0].clone())
+        .collect();
+    keep_rows(&s.join("sheets/western-blot.csv"), |r| {
+        !(r[0] == "WB-2C6-1" && controls.contains(&r[2]))
+    });
+    let err = analyze_fails(&s);
+    assert!(err.contains("western-blot.csv, row 2, column `blind_code`"), "{err}");
+    assert!(err.contains("no lane of the control group CON-VEH"), "{err}");
+
+    // A week typed twice for one animal.
+    let s = fresh("week");
+    set_cell(&s.join("sheets/weekly.csv"), 3, "week", "0");
+    let err = analyze_fails(&s);
+    assert_located(&err, "weekly.csv", 3, "week", "repeats week 0");
+}
+
+#[test]
+fn an_excluded_animal_needs_a_reason_and_a_study_without_data_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = cms_study(&dir.path().join("reason"));
+    set_cell(&s.join("sheets/animals.csv"), 19, "exclusion_reason", "");
+    let err = analyze_fails(&s);
+    assert_located(&err, "animals.csv", 19, "exclusion_reason", "empty for an excluded animal");
+
+    let empty = dir.path().join("empty");
+    preclin()
+        .args(["template", "cms-cyp-rat", "--seed", "1", "--out"])
+        .arg(&empty)
+        .assert()
+        .success();
+    let err = analyze_fails(&empty);
+    assert!(err.contains("no assay data entered yet"), "{err}");
+}
