@@ -159,7 +159,15 @@ fn sample_study_finds_every_planted_problem_and_analyses_every_endpoint() {
     for e in r["endpoints"].as_array().unwrap() {
         assert_eq!(e["design"], "factorial", "{}", e["name"]);
         assert_eq!(e["result"]["ss_type"], 3);
-        assert_eq!(e["result"]["terms"].as_array().unwrap().len(), 3);
+        assert_eq!(e["result"]["terms"].as_array().unwrap().len(), 4);
+        assert_eq!(e["result"]["posthoc"]["method"], "tukey");
+        assert_eq!(
+            e["result"]["posthoc"]["comparisons"]
+                .as_array()
+                .unwrap()
+                .len(),
+            6
+        );
     }
     // The simulated effects come out: CMS lowers CYP2C11 activity and sucrose intake, and
     // imipramine restores the intake of stressed rats by week 7 (an interaction).
@@ -202,7 +210,10 @@ fn sample_study_finds_every_planted_problem_and_analyses_every_endpoint() {
         .iter()
         .find(|row| row[2] == "CF7N" && row[4] == "16β-hydroxytestosterone" && row[5] == "no")
         .unwrap();
-    assert_eq!(cf7n[0], "133", "the sheet row is carried into the step table");
+    assert_eq!(
+        cf7n[0], "133",
+        "the sheet row is carried into the step table"
+    );
     assert_eq!(cf7n[14], "below LOQ");
 
     // The report: the stressor calendar, the failing standard and the undetermined well.
@@ -228,9 +239,12 @@ fn the_capture_sheet_and_the_instrument_exports_give_the_same_expression() {
     assert_eq!(b["assays"]["qpcr"]["files"].as_array().unwrap().len(), 1);
     for gene in ["cyp1a2", "cyp2c6", "cyp2c11", "cyp2d2", "cyp2e1", "cyp3a1"] {
         let name = format!("mrna_delta_cq_{gene}");
-        let (x, y) = (&endpoint(&a, &name)["result"], &endpoint(&b, &name)["result"]);
+        let (x, y) = (endpoint(&a, &name), endpoint(&b, &name));
         for t in ["stress", "drug", "stress:drug"] {
-            let (fx, fy) = (term(x, t)["f"].as_f64().unwrap(), term(y, t)["f"].as_f64().unwrap());
+            let (fx, fy) = (
+                term(x, t)["F"].as_f64().unwrap(),
+                term(y, t)["F"].as_f64().unwrap(),
+            );
             assert!(rel(fx, fy) < 1e-12, "{name} {t}: {fx} vs {fy}");
         }
     }
@@ -255,7 +269,10 @@ fn the_same_study_gives_byte_identical_results() {
         .success();
     let mut files = Vec::new();
     for entry in walk(&study.join("results")) {
-        let rel_path = entry.strip_prefix(study.join("results")).unwrap().to_path_buf();
+        let rel_path = entry
+            .strip_prefix(study.join("results"))
+            .unwrap()
+            .to_path_buf();
         assert_eq!(
             std::fs::read(&entry).unwrap(),
             std::fs::read(again.join(&rel_path)).unwrap(),
@@ -328,13 +345,27 @@ fn bad_assay_sheets_are_refused_at_their_row_and_column() {
     let s = fresh("code");
     set_cell(&s.join("sheets/hplc-samples.csv"), 5, "blind_code", "CXXX");
     let err = analyze_fails(&s);
-    assert_located(&err, "hplc-samples.csv", 5, "blind_code", "not a blind code");
+    assert_located(
+        &err,
+        "hplc-samples.csv",
+        5,
+        "blind_code",
+        "not a blind code",
+    );
 
     // An analyte with no standards.
     let s = fresh("standards");
-    keep_rows(&s.join("sheets/hplc-standards.csv"), |r| r[1] != "paraxanthine");
+    keep_rows(&s.join("sheets/hplc-standards.csv"), |r| {
+        r[1] != "paraxanthine"
+    });
     let err = analyze_fails(&s);
-    assert_located(&err, "hplc-samples.csv", 2, "metabolite", "has no standards in run CAF-1");
+    assert_located(
+        &err,
+        "hplc-samples.csv",
+        2,
+        "metabolite",
+        "has no standards in run CAF-1",
+    );
 
     // A standard curve that is not monotonic (levels 4 and 5 of paraxanthine swapped).
     let s = fresh("monotonic");
@@ -344,20 +375,39 @@ fn bad_assay_sheets_are_refused_at_their_row_and_column() {
     set_cell(&path, 6, "peak_area", &b);
     set_cell(&path, 7, "peak_area", &a);
     let err = analyze_fails(&s);
-    assert!(err.contains("hplc-standards.csv, row 7, column `peak_area`"), "{err}");
+    assert!(
+        err.contains("hplc-standards.csv, row 7, column `peak_area`"),
+        "{err}"
+    );
     assert!(err.contains("not monotonic"), "{err}");
 
     // A negative concentration.
     let s = fresh("negative");
-    set_cell(&s.join("sheets/hplc-standards.csv"), 3, "nominal_um", "-0.1");
+    set_cell(
+        &s.join("sheets/hplc-standards.csv"),
+        3,
+        "nominal_um",
+        "-0.1",
+    );
     let err = analyze_fails(&s);
     assert_located(&err, "hplc-standards.csv", 3, "nominal_um", "is negative");
 
     // Protein of zero in an incubation.
     let s = fresh("protein");
-    set_cell(&s.join("sheets/hplc-samples.csv"), 2, "protein_mg_per_ml", "0");
+    set_cell(
+        &s.join("sheets/hplc-samples.csv"),
+        2,
+        "protein_mg_per_ml",
+        "0",
+    );
     let err = analyze_fails(&s);
-    assert_located(&err, "hplc-samples.csv", 2, "protein_mg_per_ml", "greater than 0");
+    assert_located(
+        &err,
+        "hplc-samples.csv",
+        2,
+        "protein_mg_per_ml",
+        "greater than 0",
+    );
 
     // A target measured without any reference gene for its animal (CPFA on plate 3, and
     // the reference genes of CPFA removed from the two exported plates too).
@@ -368,7 +418,10 @@ fn bad_assay_sheets_are_refused_at_their_row_and_column() {
     std::fs::remove_dir_all(s.join("sheets/qpcr-exports")).unwrap();
     let err = analyze_fails(&s);
     assert!(err.contains("sheets/qpcr.csv, row "), "{err}");
-    assert!(err.contains("none of the reference genes Actb, Gapdh"), "{err}");
+    assert!(
+        err.contains("none of the reference genes Actb, Gapdh"),
+        "{err}"
+    );
 
     // A blot without any lane of the control group.
     let s = fresh("blot");
@@ -382,8 +435,14 @@ fn bad_assay_sheets_are_refused_at_their_row_and_column() {
         !(r[0] == "WB-2C6-1" && controls.contains(&r[2]))
     });
     let err = analyze_fails(&s);
-    assert!(err.contains("western-blot.csv, row 2, column `blind_code`"), "{err}");
-    assert!(err.contains("no lane of the control group CON-VEH"), "{err}");
+    assert!(
+        err.contains("western-blot.csv, row 2, column `blind_code`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no lane of the control group CON-VEH"),
+        "{err}"
+    );
 
     // A week typed twice for one animal.
     let s = fresh("week");
@@ -398,7 +457,13 @@ fn an_excluded_animal_needs_a_reason_and_a_study_without_data_is_refused() {
     let s = cms_study(&dir.path().join("reason"));
     set_cell(&s.join("sheets/animals.csv"), 19, "exclusion_reason", "");
     let err = analyze_fails(&s);
-    assert_located(&err, "animals.csv", 19, "exclusion_reason", "empty for an excluded animal");
+    assert_located(
+        &err,
+        "animals.csv",
+        19,
+        "exclusion_reason",
+        "empty for an excluded animal",
+    );
 
     let empty = dir.path().join("empty");
     preclin()
@@ -408,4 +473,116 @@ fn an_excluded_animal_needs_a_reason_and_a_study_without_data_is_refused() {
         .success();
     let err = analyze_fails(&empty);
     assert!(err.contains("no assay data entered yet"), "{err}");
+}
+
+/// Rows of an R fixture (tests/fixtures/r/cms-sample.R), header first.
+fn fixture(name: &str) -> Vec<Vec<String>> {
+    csv_rows(&root().join("tests/fixtures/r").join(name))
+}
+
+fn num(s: &str) -> f64 {
+    s.parse()
+        .unwrap_or_else(|_| panic!("`{s}` is not a number"))
+}
+
+#[test]
+fn sample_study_agrees_with_an_independent_calculation_in_r() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = cms_study(dir.path());
+    let r = analyze_ok(&study);
+    let steps = study.join("results/steps");
+    let mut worst = 0.0f64;
+    let mut check = |a: f64, e: f64, what: &str, tol: f64| {
+        let d = rel(a, e);
+        worst = worst.max(d);
+        assert!(d < tol, "{what}: preclin {a}, R {e}");
+    };
+
+    // Calibration curves: the weighting chosen, intercept, slope and LOQ.
+    let curves = csv_rows(&steps.join("hplc-curves.csv"));
+    let fix = fixture("cms-sample-curves.csv");
+    assert_eq!(curves.len(), fix.len());
+    for f in &fix[1..] {
+        let c = curves
+            .iter()
+            .find(|c| c[0] == f[0] && c[1] == f[1])
+            .unwrap_or_else(|| panic!("no curve {} {}", f[0], f[1]));
+        assert_eq!(c[4], f[2], "weighting of {} {}", f[0], f[1]);
+        check(num(&c[6]), num(&f[3]), "intercept", 1e-9);
+        check(num(&c[7]), num(&f[4]), "slope", 1e-12);
+        check(num(&c[12]), num(&f[5]), "LOQ", 1e-9);
+    }
+
+    // Activity of every animal and metabolite.
+    let samples = csv_rows(&steps.join("hplc-samples.csv"));
+    let fix = fixture("cms-sample-activity.csv");
+    assert_eq!(fix.len() - 1, 351);
+    for f in &fix[1..] {
+        let s = samples
+            .iter()
+            .find(|s| s[2] == f[0] && s[4] == f[2] && s[5] == "no")
+            .unwrap_or_else(|| panic!("no incubation {} {}", f[0], f[2]));
+        check(num(&s[13]), num(&f[3]), "activity", 1e-10);
+    }
+
+    // ΔCq of every animal and target; the group mean ΔΔCq (absolute: 0 for the control).
+    let expression = csv_rows(&steps.join("qpcr-expression.csv"));
+    let groups = csv_rows(&steps.join("qpcr-groups.csv"));
+    let fix = fixture("cms-sample-qpcr.csv");
+    for f in &fix[1..] {
+        if f[0] == "animal" {
+            let e = expression
+                .iter()
+                .find(|e| e[0] == f[2] && e[2] == f[1])
+                .unwrap_or_else(|| panic!("no ΔCq {} {}", f[2], f[1]));
+            check(num(&e[5]), num(&f[7]), "ΔCq", 1e-12);
+        } else {
+            let g = groups
+                .iter()
+                .find(|g| g[0] == f[1] && g[1] == f[3])
+                .unwrap_or_else(|| panic!("no group {} {}", f[1], f[3]));
+            assert_eq!(g[2], f[4], "n of {} {}", f[1], f[3]);
+            let d = (num(&g[5]) - num(&f[8])).abs();
+            assert!(d < 1e-12, "mean ΔΔCq {} {}: {d}", f[1], f[3]);
+        }
+    }
+
+    // The stress × drug ANOVA of every endpoint, and the group means and n.
+    let fix = fixture("cms-sample-anova.csv");
+    let ids = ["CON-VEH", "CON-IMI", "CMS-VEH", "CMS-IMI"];
+    let cell_of = |id: &str| match id {
+        "CON-VEH" => "control:vehicle",
+        "CON-IMI" => "control:imipramine",
+        "CMS-VEH" => "CMS:vehicle",
+        _ => "CMS:imipramine",
+    };
+    let mut endpoints = std::collections::BTreeSet::new();
+    for f in &fix[1..] {
+        let e = endpoint(&r, &f[0]);
+        endpoints.insert(f[0].clone());
+        if let Some(id) = f[1].strip_prefix("mean:") {
+            assert!(ids.contains(&id));
+            let cell = e["result"]["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["cell"] == cell_of(id))
+                .unwrap();
+            assert_eq!(cell["n"].as_u64().unwrap(), num(&f[5]) as u64);
+            check(
+                cell["mean"].as_f64().unwrap(),
+                num(&f[6]),
+                "group mean",
+                1e-12,
+            );
+        } else if f[1] != "Residuals" {
+            let t = term(e, &f[1]);
+            check(t["F"].as_f64().unwrap(), num(&f[3]), "F", 1e-9);
+            check(t["p"].as_f64().unwrap(), num(&f[4]), "p", 1e-9);
+        } else {
+            assert_eq!(e["result"]["terms"][3]["df"].as_f64().unwrap(), num(&f[2]));
+        }
+    }
+    assert_eq!(endpoints.len(), 22);
+    eprintln!("worst relative difference from R: {worst:.1e}");
 }
