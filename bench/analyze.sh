@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Speed and peak memory of `preclin analyze` on the sample 2 × 2 study (report and all
-# figures included) and of `preclin demo` (three studies templated and analysed), release
+# figures included) and of `preclin demo` (four studies templated and analysed), release
 # build. Targets: analyze under 300 ms, demo under 1 s.
 # Usage: bash bench/analyze.sh   — prints wall time and peak RSS per run.
 set -euo pipefail
@@ -12,5 +12,5 @@ for i in 1 2 3; do
   run "analyze 2x2 sample study (run $i)" analyze "$work/zinc" --force
 done
 for i in 1 2 3; do
-  run "demo, three studies (run $i)" demo --out "$work/demo" --force
+  run "demo, four studies (run $i)" demo --out "$work/demo" --force
 done

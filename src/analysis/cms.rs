@@ -60,6 +60,16 @@ impl Measure {
     }
 }
 
+/// Per group (protocol order): (blind code, value).
+pub type GroupValues = Vec<Vec<(String, f64)>>;
+
+/// A value shown in figures and tables beside the analysed one (fold change for mRNA).
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub label: String,
+    pub values: GroupValues,
+}
+
 /// One endpoint of the study with its analysis.
 #[derive(Debug, Clone)]
 pub struct CmsEndpoint {
@@ -68,7 +78,7 @@ pub struct CmsEndpoint {
     pub result: EndpointResult,
     /// Per group, the value shown in figures and tables beside the analysed one (fold
     /// change for mRNA); None when it is the analysed value itself.
-    pub shown: Option<(String, Vec<Vec<(String, f64)>>)>,
+    pub shown: Option<Shown>,
     /// Flags on the animals' values: (blind code, flag).
     pub flags: Vec<(String, String)>,
 }
@@ -190,7 +200,7 @@ struct Planned {
     label: String,
     unit: String,
     values: Vec<Vec<(String, f64)>>,
-    shown: Option<(String, Vec<Vec<(String, f64)>>)>,
+    shown: Option<Shown>,
     flags: Vec<(String, String)>,
 }
 
@@ -333,10 +343,10 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
                     "cycles",
                     by_group(study, &dcq),
                 );
-                e.shown = Some((
-                    format!("{gene} mRNA (fold of {})", p.design.control_group),
-                    by_group(study, &fold),
-                ));
+                e.shown = Some(Shown {
+                    label: format!("{gene} mRNA (fold of {})", p.design.control_group),
+                    values: by_group(study, &fold),
+                });
                 e.flags = flags;
                 out.push(e);
             }

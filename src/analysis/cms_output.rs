@@ -336,8 +336,8 @@ fn animals_csv(c: &CmsAnalysis) -> Vec<u8> {
         };
         for e in &c.endpoints {
             r.push(value_of(&e.result.values));
-            if let Some((_, shown)) = &e.shown {
-                r.push(value_of(shown));
+            if let Some(shown) = &e.shown {
+                r.push(value_of(&shown.values));
             }
         }
         rows.push(r);

@@ -19,7 +19,9 @@ pub use assays::{
     read_assays, AnimalExclusion, AssayResults, HplcAssay, QpcrAssay, QpcrFile, WeeklyRecords,
     QPCR_EXPORTS,
 };
-pub use cms::{analyze_cms, slug, CmsAnalysis, CmsEndpoint, Measure, WeeklyCourse};
+pub use cms::{
+    analyze_cms, slug, CmsAnalysis, CmsEndpoint, GroupValues, Measure, Shown, WeeklyCourse,
+};
 pub use cms_output::{cms_results_files, cms_results_json};
 pub use events::{scores_from_events, ImportedScores};
 pub use fst::{read_scores, score_columns, AnimalScores, Exclusion, FstScores, LatencyValue};

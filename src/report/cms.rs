@@ -22,11 +22,11 @@ use crate::study::{DAYS, PERIODS_PER_DAY};
 fn cms_endpoint_figure(c: &CmsAnalysis, ep: &CmsEndpoint, width: FigureWidth) -> StudyFigure {
     let p = &c.study.protocol;
     let mut fig = match &ep.shown {
-        Some((label, values)) => {
+        Some(shown) => {
             let shown = EndpointResult {
-                label: label.clone(),
+                label: shown.label.clone(),
                 unit: "fold".into(),
-                values: values.clone(),
+                values: shown.values.clone(),
                 ..ep.result.clone()
             };
             let mut f = endpoint_figure(p, c.study.meta.seed, &shown, width);
@@ -103,7 +103,7 @@ fn isoform_panel(c: &CmsAnalysis, kind: &str, width: FigureWidth) -> Option<Stud
         .collect();
     let mut cells = Vec::new();
     for (j, ep) in chosen.iter().enumerate() {
-        let values = ep.shown.as_ref().map_or(&ep.result.values, |s| &s.1);
+        let values = ep.shown.as_ref().map_or(&ep.result.values, |s| &s.values);
         let factor = match kind {
             "activity" => {
                 let control_values: Vec<f64> = values[control].iter().map(|x| x.1).collect();
