@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{csv_rows, preclin, read, rel, root};
+use crate::common::{analyze_fails, analyze_ok, csv_rows, preclin, read, rel, root};
 
 /// A study from the built-in protocol and the demo seed with the sample scores filled in.
 fn sample_study(dir: &Path, protocol: &str) -> PathBuf {
@@ -25,21 +25,6 @@ fn sample_study(dir: &Path, protocol: &str) -> PathBuf {
     )
     .unwrap();
     study
-}
-
-fn analyze_ok(study: &Path) -> Value {
-    preclin().arg("analyze").arg(study).assert().success();
-    serde_json::from_str(&read(&study.join("results/results.json"))).unwrap()
-}
-
-/// Runs analyze expecting exit 2; returns stderr and checks nothing was written.
-fn analyze_fails(study: &Path) -> String {
-    let out = preclin().arg("analyze").arg(study).assert().code(2);
-    assert!(
-        !study.join("results").exists(),
-        "results/ written despite the error"
-    );
-    String::from_utf8(out.get_output().stderr.clone()).unwrap()
 }
 
 /// The analysed animals of results/animals.csv as a CSV for `preclin stats`.

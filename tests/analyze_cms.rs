@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{csv_rows, preclin, read, rel, root};
+use crate::common::{analyze_fails, analyze_ok, csv_rows, preclin, read, rel, root};
 
 const SHEETS: [(&str, &str); 9] = [
     ("animals.csv", "sheets/animals.csv"),
@@ -43,21 +43,6 @@ pub fn cms_study(dir: &Path) -> PathBuf {
         .unwrap();
     }
     study
-}
-
-fn analyze_ok(study: &Path) -> Value {
-    preclin().arg("analyze").arg(study).assert().success();
-    serde_json::from_str(&read(&study.join("results/results.json"))).unwrap()
-}
-
-/// Runs analyze expecting exit 2; returns stderr and checks nothing was written.
-fn analyze_fails(study: &Path) -> String {
-    let out = preclin().arg("analyze").arg(study).assert().code(2);
-    assert!(
-        !study.join("results").exists(),
-        "results/ written despite the error"
-    );
-    String::from_utf8(out.get_output().stderr.clone()).unwrap()
 }
 
 fn endpoint<'a>(r: &'a Value, name: &str) -> &'a Value {

@@ -72,3 +72,20 @@ pub fn fixture_values(data: &[Vec<String>], set: &str, group: &str) -> Vec<f64> 
         .map(|r| r[2].parse().unwrap())
         .collect()
 }
+
+/// Runs `preclin analyze STUDY`, expecting success; returns its results.json.
+pub fn analyze_ok(study: &Path) -> serde_json::Value {
+    preclin().arg("analyze").arg(study).assert().success();
+    serde_json::from_str(&read(&study.join("results/results.json"))).unwrap()
+}
+
+/// Runs `preclin analyze STUDY` expecting exit 2; returns stderr and checks nothing was
+/// written.
+pub fn analyze_fails(study: &Path) -> String {
+    let out = preclin().arg("analyze").arg(study).assert().code(2);
+    assert!(
+        !study.join("results").exists(),
+        "results/ written despite the error"
+    );
+    String::from_utf8(out.get_output().stderr.clone()).unwrap()
+}

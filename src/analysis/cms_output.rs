@@ -6,10 +6,11 @@
 use serde_json::{json, Value};
 
 use super::cms::{CmsAnalysis, Measure};
-use super::output::{endpoint_json, summary_csv_of, ResultsFiles};
+use super::output::{
+    course_json, endpoint_json, groups_json, study_json, summary_csv_of, ResultsFiles,
+};
 use crate::assay::qpcr::{QpcrFormat, UndeterminedRule};
 use crate::plot::FigureWidth;
-use crate::protocol::summary_treatment_text;
 use crate::report::{self, finite};
 use crate::study::csv_text;
 
@@ -204,25 +205,8 @@ fn western_json(c: &CmsAnalysis) -> Value {
 /// `results.json` of a CMS / CYP study.
 pub fn cms_results_json(c: &CmsAnalysis, figures: &[String]) -> Value {
     let p = &c.study.protocol;
-    let m = &c.study.meta;
-    let inputs: Vec<Value> = c
-        .study
-        .inputs
-        .iter()
-        .map(|i| json!({ "path": c.study.shown(&i.path), "sha256": i.sha256 }))
-        .collect();
-    let groups: Vec<Value> = p
-        .design
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(g, group)| {
-            let (allocated, analysed) = c.group_counts(g);
-            json!({ "id": group.id, "label": group.label,
-                "treatments": group.treatments.iter().map(summary_treatment_text).collect::<Vec<_>>(),
-                "allocated": allocated, "analysed": analysed, "excluded": allocated - analysed })
-        })
-        .collect();
+    let (study, inputs) = study_json(&c.study);
+    let groups = groups_json(p, &|g| c.group_counts(g));
     let exclusions: Vec<Value> = c
         .assays
         .exclusions
@@ -250,18 +234,7 @@ pub fn cms_results_json(c: &CmsAnalysis, figures: &[String]) -> Value {
         .weekly
         .iter()
         .map(|w| {
-            let groups: Vec<Value> = p
-                .design
-                .groups
-                .iter()
-                .zip(&w.summary)
-                .map(|(g, s)| {
-                    json!({ "group": g.id,
-                        "mean": s.iter().map(|x| finite(x.0)).collect::<Vec<_>>(),
-                        "sem": s.iter().map(|x| finite(x.1)).collect::<Vec<_>>(),
-                        "n": s.iter().map(|x| x.2).collect::<Vec<_>>() })
-                })
-                .collect();
+            let groups = course_json(p, &w.summary);
             json!({ "name": w.name, "label": w.label, "unit": w.unit, "weeks": w.weeks,
                 "groups": groups, "incomplete_animals": w.incomplete,
                 "anova": report::rm_anova_json(&w.name, &w.anova, &[]) })
@@ -273,11 +246,7 @@ pub fn cms_results_json(c: &CmsAnalysis, figures: &[String]) -> Value {
     });
     json!({
         "preclin_version": env!("CARGO_PKG_VERSION"),
-        "study": {
-            "protocol_id": p.id, "protocol_version": p.version, "title": p.title,
-            "protocol_sha256": m.protocol_sha256, "seed": m.seed,
-            "randomisation": m.randomisation, "n_per_group": m.n_per_group,
-        },
+        "study": study,
         "inputs": inputs,
         "stress": stress,
         "alpha": p.analysis.alpha,

@@ -60,28 +60,69 @@ pub(crate) fn endpoint_json(e: &super::EndpointResult) -> Value {
         "design": design, "result": result })
 }
 
-/// `results.json`.
-pub fn results_json(a: &Analysis, figures: &[String]) -> Value {
-    let p = &a.study.protocol;
-    let m = &a.study.meta;
-    let inputs: Vec<Value> = a
-        .study
+/// The `study` and `inputs` members of `results.json`.
+pub(super) fn study_json(study: &super::Study) -> (Value, Value) {
+    let (p, m) = (&study.protocol, &study.meta);
+    let inputs: Vec<Value> = study
         .inputs
         .iter()
-        .map(|i| json!({ "path": shown_path(a, &i.path), "sha256": i.sha256 }))
+        .map(|i| json!({ "path": study.shown(&i.path), "sha256": i.sha256 }))
         .collect();
+    (
+        json!({
+            "protocol_id": p.id, "protocol_version": p.version, "title": p.title,
+            "protocol_sha256": m.protocol_sha256, "seed": m.seed,
+            "randomisation": m.randomisation, "n_per_group": m.n_per_group,
+        }),
+        json!(inputs),
+    )
+}
+
+/// The `groups` member of `results.json`: treatments, animals allocated and analysed.
+pub(super) fn groups_json(
+    p: &crate::protocol::Protocol,
+    counts: &dyn Fn(usize) -> (usize, usize),
+) -> Value {
     let groups: Vec<Value> = p
         .design
         .groups
         .iter()
         .enumerate()
         .map(|(g, group)| {
-            let (allocated, analysed) = a.group_counts(g);
+            let (allocated, analysed) = counts(g);
             json!({ "id": group.id, "label": group.label,
                 "treatments": group.treatments.iter().map(summary_treatment_text).collect::<Vec<_>>(),
                 "allocated": allocated, "analysed": analysed, "excluded": allocated - analysed })
         })
         .collect();
+    json!(groups)
+}
+
+/// Mean, SEM and n per group and time point of a time course.
+pub(super) fn course_json(
+    p: &crate::protocol::Protocol,
+    summary: &[Vec<(f64, f64, usize)>],
+) -> Value {
+    let groups: Vec<Value> = p
+        .design
+        .groups
+        .iter()
+        .zip(summary)
+        .map(|(g, s)| {
+            json!({ "group": g.id,
+                "mean": s.iter().map(|x| finite(x.0)).collect::<Vec<_>>(),
+                "sem": s.iter().map(|x| finite(x.1)).collect::<Vec<_>>(),
+                "n": s.iter().map(|x| x.2).collect::<Vec<_>>() })
+        })
+        .collect();
+    json!(groups)
+}
+
+/// `results.json`.
+pub fn results_json(a: &Analysis, figures: &[String]) -> Value {
+    let p = &a.study.protocol;
+    let (study, inputs) = study_json(&a.study);
+    let groups = groups_json(p, &|g| a.group_counts(g));
     let exclusions: Vec<Value> = a
         .scores
         .animals
@@ -95,18 +136,7 @@ pub fn results_json(a: &Analysis, figures: &[String]) -> Value {
         .collect();
     let endpoints: Vec<Value> = a.statistics.endpoints.iter().map(endpoint_json).collect();
     let time_course = a.statistics.time_course.as_ref().map(|t| {
-        let groups: Vec<Value> = p
-            .design
-            .groups
-            .iter()
-            .zip(&t.summary)
-            .map(|(g, s)| {
-                json!({ "group": g.id,
-                    "mean": s.iter().map(|x| finite(x.0)).collect::<Vec<_>>(),
-                    "sem": s.iter().map(|x| finite(x.1)).collect::<Vec<_>>(),
-                    "n": s.iter().map(|x| x.2).collect::<Vec<_>>() })
-            })
-            .collect();
+        let groups = course_json(p, &t.summary);
         json!({ "behaviour": t.behaviour, "bin_width_s": t.bin_width_s, "bins": t.bin_labels,
             "analysed_bins": t.within_levels, "groups": groups,
             "anova": report::rm_anova_json(&format!("{}_per_bin_s", t.behaviour), &t.anova, &[]) })
@@ -128,11 +158,7 @@ pub fn results_json(a: &Analysis, figures: &[String]) -> Value {
     let s = p.scoring.as_ref();
     json!({
         "preclin_version": env!("CARGO_PKG_VERSION"),
-        "study": {
-            "protocol_id": p.id, "protocol_version": p.version, "title": p.title,
-            "protocol_sha256": m.protocol_sha256, "seed": m.seed,
-            "randomisation": m.randomisation, "n_per_group": m.n_per_group,
-        },
+        "study": study,
         "inputs": inputs,
         "scoring": s.map(|s| json!({ "method": method_id(s.method),
             "window_s": [s.window_start_s, s.window_end_s], "session_s": a.scores.session_s,

@@ -7,15 +7,13 @@ use std::fmt::Write;
 
 use super::figures::{capitalise, endpoint_figure, summary, summary_text};
 use super::html::{
-    and_list, animal_words, e, endpoint_tables, f4, figure, table, StudyFigure, STYLE,
+    and_list, animal_words, e, endpoint_tables, f4, figure, groups_table, page_start, provenance,
+    rm_anova_tables, table, StudyFigure,
 };
-use super::models::rm_apa;
-use super::pvalue::{format_p, PStyle};
 use crate::analysis::{slug, CmsAnalysis, CmsEndpoint, EndpointResult, Measure, WeeklyCourse};
 use crate::assay::hplc::{Response, RunCalibration, LIMIT_LOWEST_PCT, LIMIT_PCT};
 use crate::assay::qpcr::UndeterminedRule;
 use crate::plot::{self, CalibrationCurve, CalibrationPoint, FactorialCell, FigureWidth, Series};
-use crate::protocol::summary_treatment_text;
 use crate::study::{DAYS, PERIODS_PER_DAY};
 
 /// The figure of one endpoint: mRNA is drawn as fold change, its brackets from ΔCq.
@@ -390,52 +388,12 @@ fn weekly_section(o: &mut String, c: &CmsAnalysis, figures: &[StudyFigure]) {
     for w in &c.weekly {
         let _ = writeln!(o, "<h3>{} over the weeks</h3>", e(&w.label));
         figures_at(o, figures, &format!("figures/weekly-{}.svg", w.name));
-        let a = &w.anova;
-        let rows: Vec<Vec<String>> = a
-            .terms
-            .iter()
-            .map(|t| {
-                vec![
-                    t.term.clone(),
-                    f4(t.f),
-                    format!("{}, {}", t.df, t.error_df),
-                    format_p(t.p, PStyle::Gp),
-                    t.p_gg.map_or("–".into(), |p| format_p(p, PStyle::Gp)),
-                    format!("{:.3}", t.generalized_eta_squared),
-                ]
-            })
-            .collect();
         let _ = writeln!(
             o,
             "<p>Mixed ANOVA, group (between) × week (within), {} animals with every week recorded.</p>",
-            a.subjects
+            w.anova.subjects
         );
-        table(
-            o,
-            &["effect", "F", "df", "p", "p (GG)", "generalised η²"],
-            &rows,
-            1,
-        );
-        if let Some(s) = &a.sphericity {
-            let _ = writeln!(
-                o,
-                "<p class=\"note\">Mauchly's W = {}, {}; Greenhouse–Geisser ε = {}, Huynh–Feldt ε = {}.</p>",
-                f4(s.mauchly_w),
-                format_p(s.mauchly_p, PStyle::Apa),
-                f4(s.greenhouse_geisser),
-                f4(s.huynh_feldt)
-            );
-        }
-        o.push_str("<ul>");
-        for t in &a.terms {
-            let _ = write!(
-                o,
-                "<li>{}: <span class=\"apa\">{}</span></li>",
-                e(&t.term),
-                e(&rm_apa(t, a.sphericity.as_ref()))
-            );
-        }
-        o.push_str("</ul>\n");
+        rm_anova_tables(o, &w.anova);
         if !w.incomplete.is_empty() {
             let _ = writeln!(
                 o,
@@ -844,23 +802,7 @@ pub fn cms_methods_paragraph(c: &CmsAnalysis) -> String {
 pub fn cms_report_html(c: &CmsAnalysis, figures: &[StudyFigure]) -> String {
     let p = &c.study.protocol;
     let m = &c.study.meta;
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
-        e(&p.title)
-    );
-    let _ = writeln!(
-        o,
-        "<h1>{}</h1>\n<p class=\"sub\">Protocol {} {} · analysed with preclin {}</p>",
-        e(&p.title),
-        e(&p.id),
-        e(&p.version),
-        env!("CARGO_PKG_VERSION")
-    );
-    if let Some(d) = &p.description {
-        let _ = writeln!(o, "<p>{}</p>", e(d));
-    }
+    let mut o = page_start(p);
     o.push_str("<h2>Study</h2>\n");
     let items = vec![
         vec![
@@ -884,33 +826,7 @@ pub fn cms_report_html(c: &CmsAnalysis, figures: &[StudyFigure]) -> String {
         ],
     ];
     table(&mut o, &["item", ""], &items, 9);
-    let rows: Vec<Vec<String>> = p
-        .design
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(g, group)| {
-            let (allocated, analysed) = c.group_counts(g);
-            vec![
-                group.id.clone(),
-                group.label.clone(),
-                group
-                    .treatments
-                    .iter()
-                    .map(summary_treatment_text)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                allocated.to_string(),
-                analysed.to_string(),
-            ]
-        })
-        .collect();
-    table(
-        &mut o,
-        &["group", "label", "treatment", "allocated", "analysed"],
-        &rows,
-        3,
-    );
+    groups_table(&mut o, p, &|g| c.group_counts(g));
     o.push_str("<h2>Exclusions</h2>\n");
     if c.assays.exclusions.is_empty() {
         o.push_str("<p>No animal was excluded.</p>\n");
@@ -962,27 +878,7 @@ pub fn cms_report_html(c: &CmsAnalysis, figures: &[StudyFigure]) -> String {
         "<p class=\"methods\">{}</p>",
         e(&cms_methods_paragraph(c))
     );
-    o.push_str("<h2>Provenance</h2>\n");
-    let mut rows = vec![
-        vec![
-            "preclin version".to_string(),
-            env!("CARGO_PKG_VERSION").to_string(),
-        ],
-        vec![
-            "protocol".into(),
-            format!("{} {} ({})", p.id, p.version, m.protocol_source),
-        ],
-        vec!["protocol SHA-256".into(), m.protocol_sha256.clone()],
-        vec!["randomisation seed".into(), m.seed.to_string()],
-    ];
-    for i in &c.study.inputs {
-        rows.push(vec![
-            format!("input {}", c.study.shown(&i.path)),
-            format!("SHA-256 {}", i.sha256),
-        ]);
-    }
-    table(&mut o, &["", ""], &rows, 9);
-    o.push_str("</body></html>\n");
+    provenance(&mut o, &c.study);
     o
 }
 

@@ -505,23 +505,7 @@ pub fn methods_paragraph(a: &Analysis) -> String {
 pub fn report_html(a: &Analysis, figures: &[StudyFigure]) -> String {
     let p = &a.study.protocol;
     let m = &a.study.meta;
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
-        e(&p.title)
-    );
-    let _ = writeln!(
-        o,
-        "<h1>{}</h1>\n<p class=\"sub\">Protocol {} {} · analysed with preclin {}</p>",
-        e(&p.title),
-        e(&p.id),
-        e(&p.version),
-        env!("CARGO_PKG_VERSION")
-    );
-    if let Some(d) = &p.description {
-        let _ = writeln!(o, "<p>{}</p>", e(d));
-    }
+    let mut o = page_start(p);
     // Study summary.
     o.push_str("<h2>Study</h2>\n");
     let an = &p.animals;
@@ -556,33 +540,7 @@ pub fn report_html(a: &Analysis, figures: &[StudyFigure]) -> String {
         ]);
     }
     table(&mut o, &["item", ""], &items, 9);
-    let rows: Vec<Vec<String>> = p
-        .design
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(g, group)| {
-            let (allocated, analysed) = a.group_counts(g);
-            vec![
-                group.id.clone(),
-                group.label.clone(),
-                group
-                    .treatments
-                    .iter()
-                    .map(summary_treatment_text)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                allocated.to_string(),
-                analysed.to_string(),
-            ]
-        })
-        .collect();
-    table(
-        &mut o,
-        &["group", "label", "treatment", "allocated", "analysed"],
-        &rows,
-        3,
-    );
+    groups_table(&mut o, p, &|g| a.group_counts(g));
     // Allocation and blinding.
     o.push_str("<h2>Allocation and blinding</h2>\n");
     let _ = writeln!(
@@ -631,21 +589,6 @@ pub fn report_html(a: &Analysis, figures: &[StudyFigure]) -> String {
         {
             figure(&mut o, fig);
         }
-        let rows: Vec<Vec<String>> = t
-            .anova
-            .terms
-            .iter()
-            .map(|x| {
-                vec![
-                    x.term.clone(),
-                    f4(x.f),
-                    format!("{}, {}", x.df, x.error_df),
-                    format_p(x.p, PStyle::Gp),
-                    x.p_gg.map_or("–".into(), |p| format_p(p, PStyle::Gp)),
-                    format!("{:.3}", x.generalized_eta_squared),
-                ]
-            })
-            .collect();
         let _ = writeln!(
             o,
             "<p>Group × {} repeated-measures ANOVA over {} ({} animals).</p>",
@@ -657,32 +600,7 @@ pub fn report_html(a: &Analysis, figures: &[StudyFigure]) -> String {
             e(&t.within_levels.join(", ")),
             t.anova.subjects
         );
-        table(
-            &mut o,
-            &[
-                "effect",
-                "F",
-                "df",
-                "p",
-                "p (Greenhouse–Geisser)",
-                "generalised η²",
-            ],
-            &rows,
-            1,
-        );
-        o.push_str("<ul>");
-        for x in t.anova.terms.iter().rev() {
-            let _ = write!(
-                o,
-                "<li>{}: <span class=\"apa\">{}</span></li>",
-                e(&x.term),
-                e(&rm_apa(x, t.anova.sphericity.as_ref()))
-            );
-        }
-        o.push_str("</ul>\n");
-        if let Some(s) = &t.anova.sphericity {
-            let _ = writeln!(o, "<p class=\"note\">Mauchly's W = {}, p {}; Greenhouse–Geisser ε = {}, Huynh–Feldt ε = {}.</p>", f4(s.mauchly_w), format_p(s.mauchly_p, PStyle::Gp), f4(s.greenhouse_geisser), f4(s.huynh_feldt));
-        }
+        rm_anova_tables(&mut o, &t.anova);
     }
     if let Some(l) = &a.statistics.latency {
         let _ = writeln!(o, "<h2>Latency to the first {}</h2>", e(&l.behaviour));
@@ -734,6 +652,115 @@ pub fn report_html(a: &Analysis, figures: &[StudyFigure]) -> String {
     }
     o.push_str("<h2>Methods</h2>\n");
     let _ = writeln!(o, "<p class=\"methods\">{}</p>", e(&methods_paragraph(a)));
+    provenance(&mut o, &a.study);
+    o
+}
+
+/// The table of a repeated-measures ANOVA, its APA sentences (interaction first) and the
+/// sphericity checks.
+pub(super) fn rm_anova_tables(o: &mut String, a: &crate::stats::RmAnova) {
+    let rows: Vec<Vec<String>> = a
+        .terms
+        .iter()
+        .map(|x| {
+            vec![
+                x.term.clone(),
+                f4(x.f),
+                format!("{}, {}", x.df, x.error_df),
+                format_p(x.p, PStyle::Gp),
+                x.p_gg.map_or("–".into(), |p| format_p(p, PStyle::Gp)),
+                format!("{:.3}", x.generalized_eta_squared),
+            ]
+        })
+        .collect();
+    table(
+        o,
+        &[
+            "effect",
+            "F",
+            "df",
+            "p",
+            "p (Greenhouse–Geisser)",
+            "generalised η²",
+        ],
+        &rows,
+        1,
+    );
+    o.push_str("<ul>");
+    for x in a.terms.iter().rev() {
+        let _ = write!(
+            o,
+            "<li>{}: <span class=\"apa\">{}</span></li>",
+            e(&x.term),
+            e(&rm_apa(x, a.sphericity.as_ref()))
+        );
+    }
+    o.push_str("</ul>\n");
+    if let Some(s) = &a.sphericity {
+        let _ = writeln!(o, "<p class=\"note\">Mauchly's W = {}, p {}; Greenhouse–Geisser ε = {}, Huynh–Feldt ε = {}.</p>", f4(s.mauchly_w), format_p(s.mauchly_p, PStyle::Gp), f4(s.greenhouse_geisser), f4(s.huynh_feldt));
+    }
+}
+
+/// The page's head, title and the protocol's description.
+pub(super) fn page_start(p: &crate::protocol::Protocol) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        e(&p.title)
+    );
+    let _ = writeln!(
+        o,
+        "<h1>{}</h1>\n<p class=\"sub\">Protocol {} {} · analysed with preclin {}</p>",
+        e(&p.title),
+        e(&p.id),
+        e(&p.version),
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(d) = &p.description {
+        let _ = writeln!(o, "<p>{}</p>", e(d));
+    }
+    o
+}
+
+/// The groups with their treatment and the animals allocated and analysed.
+pub(super) fn groups_table(
+    o: &mut String,
+    p: &crate::protocol::Protocol,
+    counts: &dyn Fn(usize) -> (usize, usize),
+) {
+    let rows: Vec<Vec<String>> = p
+        .design
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let (allocated, analysed) = counts(g);
+            vec![
+                group.id.clone(),
+                group.label.clone(),
+                group
+                    .treatments
+                    .iter()
+                    .map(summary_treatment_text)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                allocated.to_string(),
+                analysed.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        o,
+        &["group", "label", "treatment", "allocated", "analysed"],
+        &rows,
+        3,
+    );
+}
+
+/// Versions, the protocol's and every input's SHA-256, and the end of the page.
+pub(super) fn provenance(o: &mut String, study: &crate::analysis::Study) {
+    let (p, m) = (&study.protocol, &study.meta);
     o.push_str("<h2>Provenance</h2>\n");
     let mut rows = vec![
         vec![
@@ -747,15 +774,14 @@ pub fn report_html(a: &Analysis, figures: &[StudyFigure]) -> String {
         vec!["protocol SHA-256".into(), m.protocol_sha256.clone()],
         vec!["randomisation seed".into(), m.seed.to_string()],
     ];
-    for i in &a.study.inputs {
+    for i in &study.inputs {
         rows.push(vec![
-            format!("input {}", crate::analysis::shown_path(a, &i.path)),
+            format!("input {}", study.shown(&i.path)),
             format!("SHA-256 {}", i.sha256),
         ]);
     }
-    table(&mut o, &["", ""], &rows, 9);
+    table(o, &["", ""], &rows, 9);
     o.push_str("</body></html>\n");
-    o
 }
 
 /// The few lines `preclin analyze` prints: groups and n, the key test, where the report is.
