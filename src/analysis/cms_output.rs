@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 
 use super::cms::{CmsAnalysis, Measure};
 use super::output::{
-    course_json, endpoint_json, groups_json, study_json, summary_csv_of, ResultsFiles,
+    course_json, endpoint_json, groups_json, insert_figures, study_json, summary_csv_of,
+    ResultsFiles,
 };
 use crate::assay::qpcr::{QpcrFormat, UndeterminedRule};
 use crate::plot::FigureWidth;
@@ -705,16 +706,6 @@ pub fn cms_results_files(c: &CmsAnalysis) -> ResultsFiles {
         report::cms_report_html(c, &figures).into_bytes(),
     );
     let wide = report::cms_figures(c, FigureWidth::TwoColumn);
-    for f in figures {
-        files.insert(f.path.clone(), f.svg.into_bytes());
-        if let Some(png) = f.png {
-            files.insert(f.path.replace(".svg", ".png"), png);
-        }
-    }
-    for f in wide {
-        if let Some(png) = f.png {
-            files.insert(f.path.replace(".svg", "-two-column.png"), png);
-        }
-    }
+    insert_figures(&mut files, figures, wide);
     files
 }

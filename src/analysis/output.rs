@@ -351,6 +351,16 @@ pub fn results_files(a: &Analysis) -> ResultsFiles {
         "report.html".into(),
         report::report_html(a, &figures).into_bytes(),
     );
+    insert_figures(&mut files, figures, wide);
+    files
+}
+
+/// The figures' SVG and PNG at one column, and the PNG at two columns of those drawn so.
+pub(super) fn insert_figures(
+    files: &mut ResultsFiles,
+    figures: Vec<report::StudyFigure>,
+    wide: Vec<report::StudyFigure>,
+) {
     for f in figures {
         files.insert(f.path.clone(), f.svg.into_bytes());
         if let Some(png) = f.png {
@@ -362,5 +372,4 @@ pub fn results_files(a: &Analysis) -> ResultsFiles {
             files.insert(f.path.replace(".svg", "-two-column.png"), png);
         }
     }
-    files
 }
