@@ -384,3 +384,29 @@ fn show_toml_prints_the_protocol_file_to_start_from() {
         builtin_text("cms-cyp-rat")
     );
 }
+
+#[test]
+fn assay_options_are_checked_where_they_apply() {
+    let text = builtin_text("cms-cyp-rat")
+        .replacen(
+            "reference_genes = [\"Actb\", \"Gapdh\"]",
+            "reference_genes = [\"Actb\", \"Gapdh\"]\nefficiencies = { Cyp1a2 = 1.95, Actb = 3.0, Cyp9z9 = 1.9 }\nmax_cq = 60",
+            1,
+        )
+        .replacen(
+            "method = \"BCA, bovine serum albumin standards\"",
+            "method = \"BCA, bovine serum albumin standards\"\nmax_cq = 35\ncurve = \"quadratic\"",
+            1,
+        );
+    let (stderr, _) = check_fails(&text);
+    for message in [
+        "efficiency 3 of `Actb` is outside 1–2.5",
+        "`Cyp9z9` is neither a target nor a reference gene of assay `mrna`",
+        "no efficiency for `Gapdh`",
+        "`max_cq` is 60, outside (10, 50]",
+        "assay `protein` (protein-assay) does not use `max_cq`",
+        "a protein standard curve is linear or four-parameter logistic",
+    ] {
+        assert!(stderr.contains(message), "`{message}` missing:\n{stderr}");
+    }
+}

@@ -832,6 +832,98 @@ fn check_sheets(c: &mut Checker, p: &Protocol) {
                 );
             }
         }
+        check_assay_options(c, i, a);
+    }
+}
+
+/// The optional fields of an assay: only where they apply, and with sensible values.
+fn check_assay_options(c: &mut Checker, i: usize, a: &super::Assay) {
+    use super::{AssayKind, CurveShape};
+    let base = format!("assays[{i}]");
+    let qpcr = a.kind == AssayKind::Qpcr;
+    let curves = matches!(a.kind, AssayKind::HplcActivity | AssayKind::ProteinAssay);
+    let misplaced = [
+        ("curve", a.curve.is_some() && !curves),
+        (
+            "weighting",
+            a.weighting.is_some() && a.kind != AssayKind::HplcActivity,
+        ),
+        ("max_cq", a.max_cq.is_some() && !qpcr),
+        ("undetermined_cq", a.undetermined_cq.is_some() && !qpcr),
+        ("max_replicate_sd", a.max_replicate_sd.is_some() && !qpcr),
+        ("efficiencies", !a.efficiencies.is_empty() && !qpcr),
+    ];
+    for (field, wrong) in misplaced {
+        if wrong {
+            c.report(
+                format!("{base}.{field}"),
+                format!(
+                    "assay `{}` ({}) does not use `{field}`",
+                    a.id,
+                    toml::Value::try_from(a.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default()
+                ),
+                "remove it, or move it to the assay it belongs to",
+            );
+        }
+    }
+    if a.kind == AssayKind::HplcActivity && a.curve == Some(CurveShape::FourParameterLogistic) {
+        c.report(
+            format!("{base}.curve"),
+            "HPLC calibration is linear or quadratic".to_string(),
+            "use curve = \"linear\" or \"quadratic\"",
+        );
+    }
+    if a.kind == AssayKind::ProteinAssay && a.curve == Some(CurveShape::Quadratic) {
+        c.report(
+            format!("{base}.curve"),
+            "a protein standard curve is linear or four-parameter logistic".to_string(),
+            "use curve = \"linear\" or \"4pl\"",
+        );
+    }
+    for (field, value, lo, hi) in [
+        ("max_cq", a.max_cq, 10.0, 50.0),
+        ("undetermined_cq", a.undetermined_cq, 10.0, 50.0),
+        ("max_replicate_sd", a.max_replicate_sd, 0.0, 5.0),
+    ] {
+        if let Some(v) = value.filter(|v| !(*v > lo && *v <= hi)) {
+            c.report(
+                format!("{base}.{field}"),
+                format!("`{field}` is {v}, outside ({lo}, {hi}]"),
+                "Cq values are cycles (35 and 40 are usual limits); replicate SD is in cycles (0.5 is usual)",
+            );
+        }
+    }
+    let genes: Vec<&String> = a.targets.iter().chain(&a.reference_genes).collect();
+    for (gene, e) in &a.efficiencies {
+        if !genes.contains(&gene) {
+            c.report(
+                format!("{base}.efficiencies.{gene}"),
+                format!(
+                    "`{gene}` is neither a target nor a reference gene of assay `{}`",
+                    a.id
+                ),
+                "give efficiencies for the genes listed in targets and reference_genes",
+            );
+        }
+        if !(1.0..=2.5).contains(e) {
+            c.report(
+                format!("{base}.efficiencies.{gene}"),
+                format!("efficiency {e} of `{gene}` is outside 1–2.5"),
+                "give E = 1 + efficiency, e.g. 1.95 for 95 %",
+            );
+        }
+    }
+    if !a.efficiencies.is_empty() {
+        for gene in genes.iter().filter(|g| !a.efficiencies.contains_key(**g)) {
+            c.report(
+                format!("{base}.efficiencies"),
+                format!("no efficiency for `{gene}`"),
+                "Pfaffl's ratio needs the efficiency of every target and reference gene",
+            );
+        }
     }
 }
 
