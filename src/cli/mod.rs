@@ -679,10 +679,12 @@ fn demo(out: &mut dyn Write, dir: &Path, force: bool) -> Result<(), Error> {
         }));
     }
     let scratch = std::env::temp_dir().join(format!("preclin-demo-{}", std::process::id()));
-    let built: Result<Vec<_>, Error> = DEMO_STUDIES
-        .iter()
-        .map(|(id, sheets)| demo_study(id, sheets, &scratch).map(|f| (*id, f)))
-        .collect();
+    // The studies are independent: built side by side on the machine's cores.
+    let built: Result<Vec<_>, Error> = crate::stats::parallel_map(&DEMO_STUDIES, |(id, sheets)| {
+        demo_study(id, sheets, &scratch).map(|f| (*id, f))
+    })
+    .into_iter()
+    .collect();
     let _ = std::fs::remove_dir_all(&scratch);
     let mut files = crate::study::StudyFiles::new();
     for (id, study) in built? {
