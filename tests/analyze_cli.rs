@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{analyze_fails, analyze_ok, csv_rows, preclin, read, rel, root};
+use crate::common::{analyze_fails, analyze_ok, csv_rows, preclin, read, rel, report_text, root};
 
 /// A study from the built-in protocol and the demo seed with the sample scores filled in.
 fn sample_study(dir: &Path, protocol: &str) -> PathBuf {
@@ -563,44 +563,6 @@ fn events_of_animals_outside_the_study_or_the_session_are_refused() {
 }
 
 /// `text` without every span from `open` to the next `close`.
-fn drop_between(text: &str, open: &str, close: &str) -> String {
-    let mut kept = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find(open) {
-        kept.push_str(&rest[..i]);
-        let j = rest[i..]
-            .find(close)
-            .map_or(rest.len(), |j| i + j + close.len());
-        rest = &rest[j..];
-    }
-    kept.push_str(rest);
-    kept
-}
-
-/// The report as a reader sees it: tags, the style sheet and the drawings removed (the
-/// SVGs have their own snapshots in figures.rs).
-fn report_text(html: &str) -> String {
-    let html = drop_between(&drop_between(html, "<style>", "</style>"), "<svg", "</svg>");
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn report_text_of_the_factorial_sample_study() {
     let dir = tempfile::tempdir().unwrap();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{analyze_fails, analyze_ok, csv_rows, preclin, read, rel, root};
+use crate::common::{analyze_fails, analyze_ok, csv_rows, preclin, read, rel, report_text, root};
 
 const SHEETS: [(&str, &str); 9] = [
     ("animals.csv", "sheets/animals.csv"),
@@ -570,4 +570,98 @@ fn sample_study_agrees_with_an_independent_calculation_in_r() {
     }
     assert_eq!(endpoints.len(), 22);
     eprintln!("worst relative difference from R: {worst:.1e}");
+}
+
+#[test]
+fn report_text_of_the_sample_study() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = cms_study(dir.path());
+    analyze_ok(&study);
+    let html = read(&study.join("results/report.html"));
+    // Self-contained: no external resource is referenced (the SVG namespace URI is a name,
+    // not a request).
+    for needle in ["<link", "<script", "src=", "href=", "url(", "@import"] {
+        assert!(!html.contains(needle), "external reference: {needle}");
+    }
+    insta::assert_snapshot!(report_text(&html));
+}
+
+#[test]
+fn sheets_typed_into_the_workbook_are_analysed_like_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let by_csv = analyze_ok(&cms_study(&dir.path().join("csv")));
+    // The weekly and Western blot sheets typed into capture.xlsx; their CSVs left empty.
+    let study = cms_study(&dir.path().join("xlsx"));
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for name in ["weekly", "western-blot"] {
+        let path = study.join(format!("sheets/{name}.csv"));
+        let rows = csv_rows(&path);
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                match cell.parse::<f64>() {
+                    Ok(v) if r > 0 => ws.write_number(r as u32, c as u16, v).unwrap(),
+                    _ => ws.write_string(r as u32, c as u16, cell).unwrap(),
+                };
+            }
+        }
+        std::fs::write(&path, format!("{}\r\n", rows[0].join(","))).unwrap();
+    }
+    wb.save(study.join("sheets/capture.xlsx")).unwrap();
+    let by_xlsx = analyze_ok(&study);
+    let inputs: Vec<&str> = by_xlsx["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert!(inputs.contains(&"sheets/capture.xlsx"), "{inputs:?}");
+    assert!(!inputs.contains(&"sheets/weekly.csv"), "{inputs:?}");
+    assert_eq!(by_xlsx["weekly"], by_csv["weekly"]);
+    for name in [
+        "protein_pct_of_control_cyp2c11",
+        "body_weight_g_week7",
+        "sucrose_preference_pct_week7",
+    ] {
+        assert_eq!(endpoint(&by_xlsx, name), endpoint(&by_csv, name), "{name}");
+    }
+}
+
+#[test]
+fn the_protocol_decides_undetermined_wells_and_efficiency_correction() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = cms_study(dir.path());
+    let toml = study.join("study.toml");
+    let text = read(&toml).replacen(
+        "reference_genes = [\"Actb\", \"Gapdh\"]",
+        "reference_genes = [\"Actb\", \"Gapdh\"]\nundetermined_cq = 40\nefficiencies = { Actb = 2.0, Gapdh = 2.0, Cyp1a2 = 2.0, Cyp2c6 = 2.0, Cyp2c11 = 2.0, Cyp2d2 = 2.0, Cyp2e1 = 2.0, Cyp3a1 = 1.9 }",
+        1,
+    );
+    assert_ne!(text, read(&toml), "the edit applied");
+    std::fs::write(&toml, text).unwrap();
+    let r = analyze_ok(&study);
+    let q = &r["assays"]["qpcr"];
+    assert_eq!(q["policy"]["undetermined"], 40.0);
+    assert_eq!(q["handled_wells"][0]["used"], 40.0);
+    // The undetermined well now counts at Cq 40: CPKY's Cyp1a2 mean is (24.441 + 40) / 2.
+    let expression = csv_rows(&study.join("results/steps/qpcr-expression.csv"));
+    let cpky = expression
+        .iter()
+        .find(|e| e[0] == "CPKY" && e[2] == "Cyp1a2")
+        .unwrap();
+    assert!(rel(cpky[3].parse().unwrap(), (24.441 + 40.0) / 2.0) < 1e-12);
+    // With every E = 2, Pfaffl's ratio is 2^−ΔΔCq; with E = 1.9 for Cyp3a1 it is not.
+    for g in q["groups"].as_array().unwrap() {
+        let (pfaffl, fold) = (
+            g["pfaffl_ratio"].as_f64().unwrap(),
+            g["fold_change"].as_f64().unwrap(),
+        );
+        if g["target"] == "Cyp3a1" {
+            if g["group"] != "CON-VEH" {
+                assert!(rel(pfaffl, fold) > 1e-6, "{g}");
+            }
+        } else {
+            assert!(rel(pfaffl, fold) < 1e-9, "{g}");
+        }
+    }
 }

@@ -89,3 +89,41 @@ pub fn analyze_fails(study: &Path) -> String {
     );
     String::from_utf8(out.get_output().stderr.clone()).unwrap()
 }
+
+fn drop_between(text: &str, open: &str, close: &str) -> String {
+    let mut kept = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(open) {
+        kept.push_str(&rest[..i]);
+        let j = rest[i..]
+            .find(close)
+            .map_or(rest.len(), |j| i + j + close.len());
+        rest = &rest[j..];
+    }
+    kept.push_str(rest);
+    kept
+}
+
+/// The report as a reader sees it: tags, the style sheet and the drawings removed (the
+/// SVGs have their own snapshots in figures.rs).
+pub fn report_text(html: &str) -> String {
+    let html = drop_between(&drop_between(html, "<style>", "</style>"), "<svg", "</svg>");
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -339,7 +339,7 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
                 let mut e = planned(
                     Measure::Mrna { gene: gene.clone() },
                     format!("mrna_delta_cq_{}", slug(&gene)),
-                    format!("{gene} mRNA, ΔCq (vs {})", r.reference_genes.join(", ")),
+                    format!("{gene} mRNA ΔCq vs {}", r.reference_genes.join(", ")),
                     "cycles",
                     by_group(study, &dcq),
                 );
@@ -373,8 +373,8 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
                         target: target.clone(),
                     },
                     format!("protein_pct_of_control_{}", slug(&target)),
-                    format!("{target} protein (% of {})", p.design.control_group),
-                    "%",
+                    format!("{target} protein"),
+                    &format!("% of {}", p.design.control_group),
                     by_group(study, &values),
                 );
                 out.push(e);

@@ -655,8 +655,32 @@ fn qpcr_section(o: &mut String, c: &CmsAnalysis, figures: &[StudyFigure]) {
         o.push_str("<h3>Replicates with a high SD (kept, flagged)</h3>\n");
         table(o, &["animal", "gene", "Cq", "SD"], &high, 2);
     }
-    let rows: Vec<Vec<String>> = r
+    // Genes in the order of their endpoints, groups in the protocol's order.
+    let genes: Vec<&str> = c
+        .endpoints
+        .iter()
+        .filter_map(|ep| match &ep.measure {
+            Measure::Mrna { gene } => Some(gene.as_str()),
+            _ => None,
+        })
+        .collect();
+    let groups: Vec<&str> = c
+        .study
+        .protocol
+        .design
         .groups
+        .iter()
+        .map(|g| g.id.as_str())
+        .collect();
+    let rank = |target: &str, group: &str| {
+        (
+            genes.iter().position(|g| *g == target),
+            groups.iter().position(|g| *g == group),
+        )
+    };
+    let mut ordered: Vec<_> = r.groups.iter().collect();
+    ordered.sort_by_key(|g| rank(&g.target, &g.group));
+    let rows: Vec<Vec<String>> = ordered
         .iter()
         .map(|g| {
             vec![

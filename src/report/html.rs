@@ -697,7 +697,7 @@ pub(super) fn rm_anova_tables(o: &mut String, a: &crate::stats::RmAnova) {
     }
     o.push_str("</ul>\n");
     if let Some(s) = &a.sphericity {
-        let _ = writeln!(o, "<p class=\"note\">Mauchly's W = {}, p {}; Greenhouse–Geisser ε = {}, Huynh–Feldt ε = {}.</p>", f4(s.mauchly_w), format_p(s.mauchly_p, PStyle::Gp), f4(s.greenhouse_geisser), f4(s.huynh_feldt));
+        let _ = writeln!(o, "<p class=\"note\">Mauchly's W = {}, {}; Greenhouse–Geisser ε = {}, Huynh–Feldt ε = {}.</p>", f4(s.mauchly_w), e(&super::pvalue::apa_p(s.mauchly_p)), f4(s.greenhouse_geisser), f4(s.huynh_feldt));
     }
 }
 
