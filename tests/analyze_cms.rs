@@ -665,3 +665,50 @@ fn the_protocol_decides_undetermined_wells_and_efficiency_correction() {
         }
     }
 }
+
+#[test]
+fn a_run_that_fails_acceptance_is_reported_and_its_samples_are_not_quantified() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = cms_study(dir.path());
+    // Levels 1 and 2 of 6-hydroxychlorzoxazone 40 % high, on top of the failing level 3:
+    // with the weighting that fits the low standards best, levels 2 and 3 fail, 5 of 7 pass.
+    let path = study.join("sheets/hplc-standards.csv");
+    set_cell(&path, 67, "peak_area", "41999");
+    set_cell(&path, 68, "peak_area", "83865");
+    let r = analyze_ok(&study);
+    let czx = r["assays"]["hplc"]["calibrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["run"] == "CZX-1")
+        .unwrap();
+    assert_eq!(czx["acceptance"]["accepted"], false);
+    let reasons = czx["acceptance"]["reasons"][0].as_str().unwrap();
+    assert!(reasons.contains("at least 6 (75 %) needed"), "{reasons}");
+    let levels: Vec<u64> = czx["acceptance"]["failing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["level"].as_u64().unwrap())
+        .collect();
+    assert_eq!(levels, [2, 3]);
+    assert_eq!(czx["acceptance"]["passing"], 5);
+    // Every incubation and blank of the run (39 animals) is listed, none quantified, and
+    // the endpoint is left out; the other eight curves are untouched.
+    let not_quantified = r["assays"]["hplc"]["not_quantified"].as_array().unwrap();
+    assert_eq!(not_quantified.len(), 78);
+    assert!(not_quantified
+        .iter()
+        .all(|n| n["metabolite"] == "6-hydroxychlorzoxazone"));
+    assert!(r["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["name"] != "activity_6_hydroxychlorzoxazone"));
+    assert_eq!(r["endpoints"].as_array().unwrap().len(), 21);
+    let html = read(&study.join("results/report.html"));
+    assert!(html.contains("Not quantified"));
+    let samples = csv_rows(&study.join("results/steps/hplc-samples.csv"));
+    assert!(samples.iter().any(|s| s[4] == "6-hydroxychlorzoxazone"
+        && s[14].starts_with("not quantified: run CZX-1 failed acceptance")));
+}

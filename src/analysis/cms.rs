@@ -307,6 +307,8 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
     }
     if let Some(q) = &a.qpcr {
         let r = &q.result;
+        // With amplification efficiencies, the fold change shown is Pfaffl's ratio.
+        let efficiencies = r.samples.iter().any(|s| s.pfaffl_ratio.is_some());
         // The protocol's targets in its order, then any other gene measured.
         let mut genes: Vec<String> = p
             .assays
@@ -327,7 +329,7 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
                 dcq.entry(s.sample.clone()).or_default().push(s.delta_cq);
                 fold.entry(s.sample.clone())
                     .or_default()
-                    .push(s.fold_change);
+                    .push(s.pfaffl_ratio.unwrap_or(s.fold_change));
             }
             let flags = r
                 .replicates
@@ -344,7 +346,11 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsE
                     by_group(study, &dcq),
                 );
                 e.shown = Some(Shown {
-                    label: format!("{gene} mRNA (fold of {})", p.design.control_group),
+                    label: format!(
+                        "{gene} mRNA ({} vs {})",
+                        if efficiencies { "Pfaffl ratio" } else { "fold" },
+                        p.design.control_group
+                    ),
                     values: by_group(study, &fold),
                 });
                 e.flags = flags;

@@ -121,7 +121,7 @@ fn isoform_panel(c: &CmsAnalysis, kind: &str, width: FigureWidth) -> Option<Stud
     let groups: Vec<String> = p.design.groups.iter().map(|g| g.label.clone()).collect();
     let (what, path) = match kind {
         "activity" => ("CYP activity", "figures/summary-activity.svg"),
-        "mrna" => ("CYP mRNA (2^−ΔΔCq)", "figures/summary-mrna.svg"),
+        "mrna" => ("CYP mRNA", "figures/summary-mrna.svg"),
         _ => ("CYP protein", "figures/summary-protein.svg"),
     };
     let y = format!("{what} (% of {})", p.design.control_group);
