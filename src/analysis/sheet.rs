@@ -85,20 +85,6 @@ pub fn capture_sheet(study: &mut Study, spec: &SheetSpec) -> Result<Option<Sheet
 }
 
 impl Sheet {
-    /// Reads `path` as this sheet (any layout with the sheet's headers), checked.
-    pub fn from_table(
-        study: &Study,
-        spec: &SheetSpec,
-        table: DataTable,
-    ) -> Result<Sheet, AnalysisError> {
-        let sheet = Sheet {
-            spec: spec.clone(),
-            table,
-        };
-        sheet.check(study)?;
-        Ok(sheet)
-    }
-
     pub fn path(&self) -> &Path {
         &self.table.path
     }
