@@ -492,10 +492,17 @@ fn sample_study_agrees_with_an_independent_calculation_in_r() {
             .iter()
             .find(|c| c[0] == f[0] && c[1] == f[1])
             .unwrap_or_else(|| panic!("no curve {} {}", f[0], f[1]));
-        assert_eq!(c[4], f[2], "weighting of {} {}", f[0], f[1]);
-        check(num(&c[6]), num(&f[3]), "intercept", 1e-9);
-        check(num(&c[7]), num(&f[4]), "slope", 1e-12);
-        check(num(&c[12]), num(&f[5]), "LOQ", 1e-9);
+        let col = |name: &str| &c[curves[0].iter().position(|h| h == name).unwrap()];
+        assert_eq!(col("weighting"), &f[2], "weighting of {} {}", f[0], f[1]);
+        check(num(col("intercept")), num(&f[3]), "intercept", 1e-9);
+        check(num(col("slope")), num(&f[4]), "slope", 1e-12);
+        check(num(col("loq_um")), num(&f[5]), "LOQ", 1e-9);
+        check(
+            num(col("residual_sd_unweighted")),
+            num(&f[8]),
+            "residual SD",
+            1e-9,
+        );
     }
 
     // Activity of every animal and metabolite.
@@ -706,9 +713,71 @@ fn a_run_that_fails_acceptance_is_reported_and_its_samples_are_not_quantified() 
         .iter()
         .all(|e| e["name"] != "activity_6_hydroxychlorzoxazone"));
     assert_eq!(r["endpoints"].as_array().unwrap().len(), 21);
+    assert_eq!(
+        r["not_analysed"][0],
+        "CYP2E1: chlorzoxazone 6-hydroxylation: no value in group CON-VEH, CON-IMI, CMS-VEH, CMS-IMI"
+    );
     let html = read(&study.join("results/report.html"));
     assert!(html.contains("Not quantified"));
     let samples = csv_rows(&study.join("results/steps/hplc-samples.csv"));
     assert!(samples.iter().any(|s| s[4] == "6-hydroxychlorzoxazone"
         && s[14].starts_with("not quantified: run CZX-1 failed acceptance")));
+}
+
+#[test]
+fn a_plate_read_twice_an_unreadable_protein_sample_and_an_empty_sucrose_test_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+
+    // Plate 1 both in the capture sheet and as the QuantStudio export.
+    let s = cms_study(&dir.path().join("twice"));
+    let all = csv_rows(&root().join("sample_data/cms-cyp-rat/qpcr.csv"));
+    let mut rows = csv_rows(&s.join("sheets/qpcr.csv"));
+    rows.extend(all.iter().filter(|r| r[0] == "QS-1").cloned());
+    write_rows(&s.join("sheets/qpcr.csv"), &rows);
+    let err = analyze_fails(&s);
+    assert!(err.contains("qpcr-quantstudio.txt, row "), "{err}");
+    assert!(err.contains("is also row 322 of sheets/qpcr.csv"), "{err}");
+    assert!(err.contains("read twice"), "{err}");
+
+    // A protein sample far above the top standard (2000 µg/mL): named at its first well.
+    let s = cms_study(&dir.path().join("protein"));
+    set_cell(&s.join("sheets/protein-assay.csv"), 38, "absorbance", "4.5");
+    set_cell(&s.join("sheets/protein-assay.csv"), 39, "absorbance", "4.5");
+    let err = analyze_fails(&s);
+    assert_located(&err, "protein-assay.csv", 38, "absorbance", "(sample CP9W)");
+    assert!(err.contains("outside the standards"), "{err}");
+
+    // A sucrose test in which the rat drank nothing from either bottle.
+    let s = cms_study(&dir.path().join("sucrose"));
+    set_cell(&s.join("sheets/weekly.csv"), 3, "sucrose_intake_g", "0");
+    set_cell(&s.join("sheets/weekly.csv"), 3, "water_intake_g", "0");
+    let err = analyze_fails(&s);
+    assert_located(&err, "weekly.csv", 3, "sucrose_intake_g", "on this row");
+}
+
+#[test]
+fn undetermined_typed_as_a_cq_in_the_capture_sheet_is_a_well_that_did_not_amplify() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = cms_study(dir.path());
+    let path = s.join("sheets/qpcr.csv");
+    // Row 2 is Actb of CPFA on plate QS-2; its duplicate stays.
+    set_cell(&path, 2, "cq", "Undetermined");
+    let r = analyze_ok(&s);
+    let handled = r["assays"]["qpcr"]["handled_wells"].as_array().unwrap();
+    assert!(handled
+        .iter()
+        .any(|w| w["plate"] == "QS-2" && w["well"] == "A1" && w["cq"].is_null()));
+    // "1" in `undetermined` reads as yes, as in every other yes/no column.
+    let s = cms_study(&dir.path().join("flag"));
+    let path = s.join("sheets/qpcr.csv");
+    set_cell(&path, 2, "cq", "");
+    set_cell(&path, 2, "undetermined", "1");
+    let r = analyze_ok(&s);
+    assert_eq!(
+        r["assays"]["qpcr"]["handled_wells"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }

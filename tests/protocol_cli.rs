@@ -400,7 +400,7 @@ fn assay_options_are_checked_where_they_apply() {
         );
     let (stderr, _) = check_fails(&text);
     for message in [
-        "efficiency 3 of `Actb` is outside 1–2.5",
+        "efficiency 3 of `Actb` is outside (1, 2.5]",
         "`Cyp9z9` is neither a target nor a reference gene of assay `mrna`",
         "no efficiency for `Gapdh`",
         "`max_cq` is 60, outside (10, 50]",

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use super::sheet::{capture_sheet, Sheet};
+use super::sheet::{capture_sheet, filled_table, Sheet};
 use super::study::Study;
 use super::AnalysisError;
 use crate::assay::hplc::{self, HplcOptions, HplcResult, HplcSample, HplcStandard};
@@ -21,7 +21,7 @@ use crate::assay::qpcr::{self, QpcrData, QpcrError, QpcrPolicy, QpcrResult, Unde
 use crate::assay::sucrose::{self, SucroseResult, WeeklyIntake};
 use crate::assay::western::{self, WesternLane, WesternResult};
 use crate::assay::AssayError;
-use crate::protocol::{Assay, AssayKind, CurveShape, CurveWeighting, SheetSpec};
+use crate::protocol::{Assay, AssayKind, CurveShape, CurveWeighting, RowLayout, SheetSpec};
 use crate::stats::{CurveModel, Weighting};
 
 /// An animal excluded on the `animals` sheet.
@@ -76,17 +76,30 @@ pub struct AssayResults {
     pub weekly: Option<WeeklyRecords>,
 }
 
-fn sheet_spec<'a>(study: &'a Study, name: &str) -> Option<&'a SheetSpec> {
-    study.protocol.sheets.iter().find(|s| s.name == name)
+/// The sheet of an assay of `kinds` that has `column`, among the sheets the assay lists.
+fn assay_sheet(study: &Study, kinds: &[AssayKind], column: &str) -> Option<SheetSpec> {
+    study
+        .protocol
+        .assays
+        .iter()
+        .filter(|a| kinds.contains(&a.kind))
+        .flat_map(|a| a.sheets.iter())
+        .filter_map(|name| study.protocol.sheets.iter().find(|s| s.name == *name))
+        .find(|s| s.columns.iter().any(|c| c.name == column))
+        .cloned()
 }
 
 fn assay_of(study: &Study, kind: AssayKind) -> Option<&Assay> {
     study.protocol.assays.iter().find(|a| a.kind == kind)
 }
 
-/// The filled sheet `name`, when the protocol has it and it holds data.
-fn filled(study: &mut Study, name: &str) -> Result<Option<Sheet>, AnalysisError> {
-    match sheet_spec(study, name).cloned() {
+/// The filled sheet of an assay of `kinds` with `column`, when there is one with data.
+fn filled(
+    study: &mut Study,
+    kinds: &[AssayKind],
+    column: &str,
+) -> Result<Option<Sheet>, AnalysisError> {
+    match assay_sheet(study, kinds, column) {
         Some(spec) => capture_sheet(study, &spec),
         None => Ok(None),
     }
@@ -142,7 +155,13 @@ fn known_code<'a>(study: &Study, sheet: &'a Sheet, r: usize) -> Result<&'a str, 
 }
 
 fn read_exclusions(study: &mut Study) -> Result<Vec<AnimalExclusion>, AnalysisError> {
-    let Some(spec) = sheet_spec(study, "animals").cloned() else {
+    let Some(spec) = study
+        .protocol
+        .sheets
+        .iter()
+        .find(|s| s.rows == RowLayout::Animals)
+        .cloned()
+    else {
         return Ok(Vec::new());
     };
     // The exclusion columns are not among the protocol's columns: look at them too.
@@ -225,10 +244,10 @@ fn read_hplc(
     study: &mut Study,
     excluded: &BTreeSet<String>,
 ) -> Result<Option<HplcAssay>, AnalysisError> {
-    let Some(samples) = filled(study, "hplc-samples")? else {
+    let Some(samples) = filled(study, &[AssayKind::HplcActivity], "incubation_min")? else {
         return Ok(None);
     };
-    let standards = filled(study, "hplc-standards")?;
+    let standards = filled(study, &[AssayKind::HplcActivity], "nominal_um")?;
     let mut rows = Vec::new();
     if let Some(st) = &standards {
         for r in st.rows() {
@@ -342,7 +361,9 @@ fn read_hplc(
                         *r,
                         "peak_area",
                         format!(
-                            "makes the standard curve of {place} not monotonic: the mean response at {higher} µM ({higher_response:.6}) is not above the one at {lower} µM ({lower_response:.6})"
+                            "makes the standard curve of {place} not monotonic: the mean response at {higher} µM ({}) is not above the one at {lower} µM ({})",
+                            crate::report::significant(*higher_response, 6),
+                            crate::report::significant(*lower_response, 6)
                         ),
                         "check the peak areas and nominal concentrations of this curve for a typo or swapped levels".into(),
                     ),
@@ -359,7 +380,7 @@ fn read_protein(
     study: &mut Study,
     excluded: &BTreeSet<String>,
 ) -> Result<Option<Vec<ProteinPlate>>, AnalysisError> {
-    let Some(sheet) = filled(study, "protein-assay")? else {
+    let Some(sheet) = filled(study, &[AssayKind::ProteinAssay], "absorbance")? else {
         return Ok(None);
     };
     let mut wells = Vec::new();
@@ -409,7 +430,31 @@ fn read_protein(
     };
     protein::protein_concentrations(&wells, model)
         .map(Some)
-        .map_err(|e| sheet_error(sheet.path().to_path_buf(), &e))
+        .map_err(|e| match &e {
+            // "protein plate P, sample CODE": reported at the sample's first well.
+            AssayError::OutsideCurve { place, reason } | AssayError::Inconsistent { place, reason } => {
+                let at = place
+                    .strip_prefix("protein plate ")
+                    .and_then(|p| p.split_once(", sample "))
+                    .and_then(|(plate, code)| {
+                        sheet.rows().find(|&r| {
+                            sheet.text(r, "plate") == plate
+                                && sheet.text(r, "blind_code") == code
+                                && sheet.text(r, "role") == "sample"
+                        })
+                    });
+                match at {
+                    Some(r) => sheet.error(
+                        r,
+                        "absorbance",
+                        format!("(sample {}): {reason}", sheet.text(r, "blind_code")),
+                        "the curve is not extrapolated: enter the dilution that brings the sample within the standards".into(),
+                    ),
+                    None => sheet_error(sheet.path().to_path_buf(), &e),
+                }
+            }
+            _ => sheet_error(sheet.path().to_path_buf(), &e),
+        })
 }
 
 fn qpcr_policy(assay: Option<&Assay>) -> QpcrPolicy {
@@ -437,8 +482,12 @@ fn read_qpcr_wells(
 ) -> Result<Option<QpcrAssay>, AnalysisError> {
     let codes: Vec<String> = study.key.iter().map(|k| k.blind_code.clone()).collect();
     let mut paths = Vec::new();
-    if let Some(sheet) = filled(study, "qpcr")? {
-        paths.push(sheet.path().to_path_buf());
+    // The capture sheet's cells are checked by the qPCR reader (which also takes
+    // "Undetermined" for a Cq, as the instruments write it).
+    if let Some(spec) = assay_sheet(study, &[AssayKind::Qpcr], "cq") {
+        if let Some(table) = filled_table(study, &spec)? {
+            paths.push(table.path);
+        }
     }
     let exports = study.dir.join(QPCR_EXPORTS);
     if let Ok(dir) = std::fs::read_dir(&exports) {
@@ -458,24 +507,40 @@ fn read_qpcr_wells(
         return Ok(None);
     }
     let mut files = Vec::new();
-    let mut seen: BTreeMap<(String, String), PathBuf> = BTreeMap::new();
+    // A plate read twice (the capture sheet and an export of the same plate, or two exports)
+    // would count its wells twice: the same well, animal, gene and Cq in two files is
+    // refused. Exports name their plate after the file, so the plate name cannot tell.
+    type WellKey = (String, String, String, u64);
+    let mut seen: BTreeMap<WellKey, (PathBuf, usize)> = BTreeMap::new();
     for path in paths {
         let data = qpcr::read_qpcr(&path, Some(&codes))?;
         for w in &data.wells {
-            if let Some(first) = seen.insert((w.plate.clone(), w.well.clone()), path.clone()) {
-                if !w.plate.is_empty() {
+            let Some(cq) = w.cq else { continue };
+            let key = (
+                w.well.clone(),
+                w.sample.clone(),
+                w.target.clone(),
+                cq.to_bits(),
+            );
+            match seen.get(&key) {
+                Some((first, row)) if *first != path => {
                     return Err(AnalysisError::cell(
                         &path,
                         w.row,
                         "well",
                         &w.well,
                         format!(
-                            "of plate {} is also in {}",
-                            w.plate,
-                            study.shown(&first)
+                            "({}, {}, Cq {cq}) is also row {row} of {}",
+                            w.sample,
+                            w.target,
+                            study.shown(first)
                         ),
-                        "each plate's wells are read once: keep the export or the capture sheet rows, not both".into(),
+                        "the same plate seems to be read twice: keep each plate once, either in the qpcr sheet or as an export in sheets/qpcr-exports/".into(),
                     ));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(key, (path.clone(), w.row));
                 }
             }
         }
@@ -535,13 +600,17 @@ fn qpcr_error(files: &[QpcrFile], e: &QpcrError) -> AnalysisError {
     let text = e.to_string();
     let (message, hint) = text.split_once("\nhelp: ").unwrap_or((&text, ""));
     match at {
+        // "sample `C3XC` has Cyp1a2 …" or "sample `C3XC`, Cyp1a2: every well …", reported
+        // at the animal's code.
         Some((path, row)) => AnalysisError::cell(
             &path,
             row,
-            "target",
-            target,
+            "blind_code",
+            sample,
             message
-                .trim_start_matches(&format!("sample `{sample}` "))
+                .trim_start_matches(&format!("sample `{sample}`"))
+                .trim_start_matches(',')
+                .trim_start()
                 .to_string(),
             hint.to_string(),
         ),
@@ -560,7 +629,7 @@ fn read_western(
     study: &mut Study,
     excluded: &BTreeSet<String>,
 ) -> Result<Option<WesternResult>, AnalysisError> {
-    let Some(sheet) = filled(study, "western-blot")? else {
+    let Some(sheet) = filled(study, &[AssayKind::WesternBlot], "target_density")? else {
         return Ok(None);
     };
     let control = &study.protocol.design.control_group;
@@ -609,7 +678,7 @@ fn read_western(
                 sheet.error(
                     rows[k],
                     "blind_code",
-                    format!("blot {blot} ({target}) has no lane of the control group {control}"),
+                    format!("is on blot {blot} ({target}), which has no lane of the control group {control}"),
                     format!("the lanes are expressed as % of the {control} lanes of the same blot; load at least one {control} animal on every blot"),
                 )
             }
@@ -621,7 +690,14 @@ fn read_weekly(
     study: &mut Study,
     excluded: &BTreeSet<String>,
 ) -> Result<Option<WeeklyRecords>, AnalysisError> {
-    let Some(sheet) = filled(study, "weekly")? else {
+    let kinds = [AssayKind::SucrosePreference, AssayKind::BodyWeight];
+    let spec = assay_sheet(study, &kinds, "body_weight_g")
+        .or_else(|| assay_sheet(study, &kinds, "sucrose_intake_g"));
+    let Some(sheet) = spec
+        .map(|spec| capture_sheet(study, &spec))
+        .transpose()?
+        .flatten()
+    else {
         return Ok(None);
     };
     let mut rows = Vec::new();
@@ -657,7 +733,29 @@ fn read_weekly(
             water_intake_g: sheet.number(r, "water_intake_g"),
         });
     }
-    let sucrose = sucrose::sucrose_preference(&rows)
-        .map_err(|e| sheet_error(sheet.path().to_path_buf(), &e))?;
+    let sucrose = sucrose::sucrose_preference(&rows).map_err(|e| {
+        // "animal CODE, week W": reported at that row.
+        let place = match &e {
+            AssayError::Negative { place, .. } | AssayError::NotPositive { place, .. } => place,
+            _ => return sheet_error(sheet.path().to_path_buf(), &e),
+        };
+        let at = place
+            .strip_prefix("animal ")
+            .and_then(|p| p.split_once(", week "))
+            .and_then(|(code, week)| {
+                sheet
+                    .rows()
+                    .find(|&r| sheet.text(r, "blind_code") == code && sheet.text(r, "week") == week)
+            });
+        match at {
+            Some(r) => sheet.error(
+                r,
+                "sucrose_intake_g",
+                e.to_string().replacen(place.as_str(), "on this row", 1),
+                "the sucrose test needs a positive total intake (sucrose + water) and, without a water bottle, the body weight; correct the row or leave the week's sucrose cell empty".into(),
+            ),
+            None => sheet_error(sheet.path().to_path_buf(), &e),
+        }
+    })?;
     Ok(Some(WeeklyRecords { rows, sucrose }))
 }

@@ -103,11 +103,38 @@ pub struct CmsAnalysis {
     pub study: Study,
     pub assays: AssayResults,
     pub endpoints: Vec<CmsEndpoint>,
+    /// Measures not analysed, with the reason (no value in a whole group).
+    pub not_analysed: Vec<String>,
     pub weekly: Vec<WeeklyCourse>,
     pub calendar: Vec<CalendarEntry>,
 }
 
 impl CmsAnalysis {
+    /// The qPCR group summaries, genes in the order of their endpoints (the protocol's
+    /// targets first) and groups in the protocol's order.
+    pub fn qpcr_groups(&self) -> Vec<&crate::assay::qpcr::GroupExpression> {
+        let Some(q) = &self.assays.qpcr else {
+            return Vec::new();
+        };
+        let genes: Vec<&str> = self
+            .endpoints
+            .iter()
+            .filter_map(|ep| match &ep.measure {
+                Measure::Mrna { gene } => Some(gene.as_str()),
+                _ => None,
+            })
+            .collect();
+        let groups = &self.study.protocol.design.groups;
+        let mut out: Vec<_> = q.result.groups.iter().collect();
+        out.sort_by_key(|g| {
+            (
+                genes.iter().position(|x| *x == g.target),
+                groups.iter().position(|x| x.id == g.group),
+            )
+        });
+        out
+    }
+
     /// Animals of group `g` allocated, and those not excluded.
     pub fn group_counts(&self, g: usize) -> (usize, usize) {
         let allocated: Vec<&str> = self
@@ -146,7 +173,7 @@ pub fn analyze_cms(dir: &std::path::Path) -> Result<CmsAnalysis, crate::Error> {
         path: study.dir.display().to_string(),
         source: e,
     };
-    let endpoints = endpoints(&study, &assays).map_err(stats_error)?;
+    let (endpoints, not_analysed) = endpoints(&study, &assays).map_err(stats_error)?;
     let weekly = weekly_courses(&study, &assays).map_err(stats_error)?;
     let calendar = study
         .protocol
@@ -158,6 +185,7 @@ pub fn analyze_cms(dir: &std::path::Path) -> Result<CmsAnalysis, crate::Error> {
         study,
         assays,
         endpoints,
+        not_analysed,
         weekly,
         calendar,
     })
@@ -222,12 +250,33 @@ fn planned(
     }
 }
 
+/// Endpoints analysed, and the measures left out with the reason.
+type Endpoints = (Vec<CmsEndpoint>, Vec<String>);
+
 /// The two-way ANOVA of each planned endpoint, side by side on the machine's cores. A
-/// measure missing from a whole group cannot be analysed as a 2 × 2 and is left out.
-fn analyse(p: &Protocol, plans: Vec<Planned>) -> Result<Vec<CmsEndpoint>, StatsError> {
+/// measure missing from a whole group cannot be analysed as a 2 × 2 and is left out, named.
+fn analyse(p: &Protocol, plans: Vec<Planned>) -> Result<Endpoints, StatsError> {
+    let mut not_analysed = Vec::new();
     let plans: Vec<Planned> = plans
         .into_iter()
-        .filter(|x| !x.values.iter().any(Vec::is_empty))
+        .filter(|x| {
+            let empty: Vec<&str> = p
+                .design
+                .groups
+                .iter()
+                .zip(&x.values)
+                .filter(|(_, v)| v.is_empty())
+                .map(|(g, _)| g.id.as_str())
+                .collect();
+            if !empty.is_empty() {
+                not_analysed.push(format!(
+                    "{}: no value in group {}",
+                    x.label,
+                    empty.join(", ")
+                ));
+            }
+            empty.is_empty()
+        })
         .collect();
     let analyses = stats::parallel_map(&plans, |x| factorial(p, &x.values));
     let primary_activity = p
@@ -253,10 +302,11 @@ fn analyse(p: &Protocol, plans: Vec<Planned>) -> Result<Vec<CmsEndpoint>, StatsE
                 flags: x.flags,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StatsError>>()
+        .map(|endpoints| (endpoints, not_analysed))
 }
 
-fn endpoints(study: &Study, a: &AssayResults) -> Result<Vec<CmsEndpoint>, StatsError> {
+fn endpoints(study: &Study, a: &AssayResults) -> Result<Endpoints, StatsError> {
     let p = &study.protocol;
     let mut out: Vec<Planned> = Vec::new();
     if let Some(h) = a.hplc.as_ref().map(|h| &h.result) {

@@ -182,7 +182,7 @@ fn qpcr_json(c: &CmsAnalysis) -> Value {
             "sd": finite(x.sd) })).collect::<Vec<_>>(),
         "reference_stability_m": r.stability.iter().map(|s| json!({ "gene": s.gene,
             "m": finite(s.m) })).collect::<Vec<_>>(),
-        "groups": r.groups.iter().map(|g| json!({ "target": g.target, "group": g.group,
+        "groups": c.qpcr_groups().iter().map(|g| json!({ "target": g.target, "group": g.group,
             "n": g.n, "mean_delta_cq": finite(g.mean_delta_cq),
             "sd_delta_cq": finite(g.sd_delta_cq),
             "mean_delta_delta_cq": finite(g.mean_delta_delta_cq),
@@ -260,6 +260,7 @@ pub fn cms_results_json(c: &CmsAnalysis, figures: &[String]) -> Value {
             "western": western_json(c),
         },
         "endpoints": endpoints,
+        "not_analysed": c.not_analysed,
         "weekly": weekly,
         "figures": figures,
     })
@@ -331,6 +332,7 @@ fn hplc_csvs(c: &CmsAnalysis, files: &mut ResultsFiles) {
         "quadratic",
         "r_squared",
         "residual_sd",
+        "residual_sd_unweighted",
         "lod_um",
         "loq_um",
         "lowest_um",
@@ -373,6 +375,7 @@ fn hplc_csvs(c: &CmsAnalysis, files: &mut ResultsFiles) {
             opt(f.coefficients.get(2).copied()),
             num(f.r_squared),
             num(f.residual_sd),
+            num(f.residual_sd_unweighted),
             num(f.lod),
             num(f.loq),
             num(cal.lowest_um),
@@ -586,7 +589,7 @@ fn qpcr_csvs(c: &CmsAnalysis, files: &mut ResultsFiles) {
     ]
     .map(String::from)
     .to_vec()];
-    for g in &r.groups {
+    for g in c.qpcr_groups() {
         groups.push(vec![
             g.target.clone(),
             g.group.clone(),

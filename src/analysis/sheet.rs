@@ -11,14 +11,7 @@ use super::AnalysisError;
 use crate::ingest::{self, number_hint, parse_number, DataTable, IngestError};
 use crate::protocol::{ChoiceSource, ColumnKind, ColumnSpec, SheetSpec};
 
-/// `yes`/`no` as typed in a sheet; None when it is neither.
-pub(crate) fn yes(cell: &str) -> Option<bool> {
-    match cell.to_ascii_lowercase().as_str() {
-        "" | "0" | "no" | "n" | "false" => Some(false),
-        "1" | "yes" | "y" | "true" | "x" => Some(true),
-        _ => None,
-    }
-}
+pub(crate) use crate::ingest::parse_yes_no as yes;
 
 /// A filled capture sheet whose every cell has been checked.
 #[derive(Debug, Clone)]
@@ -36,9 +29,27 @@ fn read_optional(path: &Path, worksheet: Option<&str>) -> Result<Option<DataTabl
     }
 }
 
-/// The filled sheet `spec.name` of the study: its CSV or its worksheet in capture.xlsx,
-/// whichever holds data (refusing when both do); None when neither does.
+/// The filled sheet `spec.name` of the study, checked cell by cell: its CSV or its
+/// worksheet in capture.xlsx, whichever holds data (refusing when both do); None when
+/// neither does.
 pub fn capture_sheet(study: &mut Study, spec: &SheetSpec) -> Result<Option<Sheet>, AnalysisError> {
+    let Some(table) = filled_table(study, spec)? else {
+        return Ok(None);
+    };
+    let sheet = Sheet {
+        spec: spec.clone(),
+        table,
+    };
+    sheet.check(study)?;
+    Ok(Some(sheet))
+}
+
+/// The table of the filled sheet `spec.name` (as [`capture_sheet`], without checking its
+/// cells: for sheets whose reader checks them itself), recorded as an input.
+pub fn filled_table(
+    study: &mut Study,
+    spec: &SheetSpec,
+) -> Result<Option<DataTable>, AnalysisError> {
     let columns: Vec<String> = spec.columns.iter().map(|c| c.name.clone()).collect();
     let csv_path = study.dir.join(format!("sheets/{}.csv", spec.name));
     let xlsx_path = study.dir.join("sheets/capture.xlsx");
@@ -74,14 +85,8 @@ pub fn capture_sheet(study: &mut Study, spec: &SheetSpec) -> Result<Option<Sheet
         }
         (false, false) => return Ok(None),
     };
-    let table = table.expect("the filled table exists");
-    let sheet = Sheet {
-        spec: spec.clone(),
-        table,
-    };
-    sheet.check(study)?;
     study.record_input(&path)?;
-    Ok(Some(sheet))
+    Ok(table)
 }
 
 impl Sheet {

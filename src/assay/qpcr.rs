@@ -458,10 +458,9 @@ fn capture_sheet(table: &DataTable, codes: Option<&[String]>) -> Result<QpcrData
             });
         }
         let flag = undetermined.map_or("", |i| table.cell(r, i));
-        let flagged = match flag.to_ascii_lowercase().as_str() {
-            "" | "no" | "n" | "false" => false,
-            "yes" | "y" | "true" => true,
-            _ => {
+        let flagged = match crate::ingest::parse_yes_no(flag) {
+            Some(f) => f,
+            None => {
                 return Err(IngestError::BadValue {
                     path: path.to_path_buf(),
                     row,

@@ -560,6 +560,16 @@ pub fn grouped_values(
     })
 }
 
+/// `yes`/`no` as typed in a sheet (also 1/0, y/n, true/false, x; blank is no); None when
+/// it is neither.
+pub fn parse_yes_no(cell: &str) -> Option<bool> {
+    match cell.to_ascii_lowercase().as_str() {
+        "" | "0" | "no" | "n" | "false" => Some(false),
+        "1" | "yes" | "y" | "true" | "x" => Some(true),
+        _ => None,
+    }
+}
+
 /// Parses a finite number; with `decimal_comma`, `12,5` is 12.5.
 pub fn parse_number(cell: &str, decimal_comma: bool) -> Option<f64> {
     let owned;

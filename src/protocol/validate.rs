@@ -908,10 +908,10 @@ fn check_assay_options(c: &mut Checker, i: usize, a: &super::Assay) {
                 "give efficiencies for the genes listed in targets and reference_genes",
             );
         }
-        if !(1.0..=2.5).contains(e) {
+        if !(*e > 1.0 && *e <= 2.5) {
             c.report(
                 format!("{base}.efficiencies.{gene}"),
-                format!("efficiency {e} of `{gene}` is outside 1–2.5"),
+                format!("efficiency {e} of `{gene}` is outside (1, 2.5]"),
                 "give E = 1 + efficiency, e.g. 1.95 for 95 %",
             );
         }

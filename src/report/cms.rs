@@ -246,9 +246,10 @@ fn calibration_figure(c: &CmsAnalysis, cal: &RunCalibration, width: FigureWidth)
             slug(&cal.metabolite)
         ),
         caption: format!(
-            "Calibration of {} in run {}: standards and the fitted line ({} weighting, R² = {:.4}) above; back-calculated error of each standard below, dashed at ±{LIMIT_PCT} % (±{LIMIT_LOWEST_PCT} % at the lowest). Ticks on the response axis: the study's incubations. {} of {} standards pass; run {}.",
+            "Calibration of {} in run {}: standards and the fitted {} ({} weighting, R² = {:.4}) above; back-calculated error of each standard below, dashed at ±{LIMIT_PCT} % (±{LIMIT_LOWEST_PCT} % at the lowest). Ticks on the response axis: the study's incubations. {} of {} standards pass; run {}.",
             cal.metabolite,
             cal.run,
+            if fit.coefficients.len() > 2 { "quadratic" } else { "line" },
             fit.weighting.id(),
             fit.r_squared,
             a.passing,
@@ -655,31 +656,7 @@ fn qpcr_section(o: &mut String, c: &CmsAnalysis, figures: &[StudyFigure]) {
         o.push_str("<h3>Replicates with a high SD (kept, flagged)</h3>\n");
         table(o, &["animal", "gene", "Cq", "SD"], &high, 2);
     }
-    // Genes in the order of their endpoints, groups in the protocol's order.
-    let genes: Vec<&str> = c
-        .endpoints
-        .iter()
-        .filter_map(|ep| match &ep.measure {
-            Measure::Mrna { gene } => Some(gene.as_str()),
-            _ => None,
-        })
-        .collect();
-    let groups: Vec<&str> = c
-        .study
-        .protocol
-        .design
-        .groups
-        .iter()
-        .map(|g| g.id.as_str())
-        .collect();
-    let rank = |target: &str, group: &str| {
-        (
-            genes.iter().position(|g| *g == target),
-            groups.iter().position(|g| *g == group),
-        )
-    };
-    let mut ordered: Vec<_> = r.groups.iter().collect();
-    ordered.sort_by_key(|g| rank(&g.target, &g.group));
+    let ordered = c.qpcr_groups();
     let rows: Vec<Vec<String>> = ordered
         .iter()
         .map(|g| {
@@ -884,6 +861,13 @@ pub fn cms_report_html(c: &CmsAnalysis, figures: &[StudyFigure]) -> String {
     qpcr_section(&mut o, c, figures);
     western_section(&mut o, c, figures);
     protein_section(&mut o, c, figures);
+    if !c.not_analysed.is_empty() {
+        o.push_str("<h2>Not analysed</h2>\n<ul class=\"note\">");
+        for m in &c.not_analysed {
+            let _ = write!(o, "<li>{}</li>", e(m));
+        }
+        o.push_str("</ul>\n");
+    }
     if figures
         .iter()
         .any(|f| f.path.starts_with("figures/summary-"))
