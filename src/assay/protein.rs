@@ -231,7 +231,7 @@ fn read_plate(
         })?;
         if !(lo..=hi).contains(&ug) {
             return Err(outside(format!(
-                "{ug} µg/mL lies outside the standards ({lo}–{hi} µg/mL)"
+                "{ug:.1} µg/mL lies outside the standards ({lo}–{hi} µg/mL)"
             )));
         }
         samples.push(ProteinSample {
