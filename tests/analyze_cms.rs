@@ -735,9 +735,39 @@ fn a_plate_read_twice_an_unreadable_protein_sample_and_an_empty_sucrose_test_are
     rows.extend(all.iter().filter(|r| r[0] == "QS-1").cloned());
     write_rows(&s.join("sheets/qpcr.csv"), &rows);
     let err = analyze_fails(&s);
-    assert!(err.contains("qpcr-quantstudio.txt, row "), "{err}");
-    assert!(err.contains("is also row 322 of sheets/qpcr.csv"), "{err}");
+    assert!(
+        err.contains("qpcr-quantstudio.txt: 319 of its 319 wells"),
+        "{err}"
+    );
+    assert!(
+        err.contains("are wells of sheets/qpcr.csv (row 322 first)"),
+        "{err}"
+    );
     assert!(err.contains("read twice"), "{err}");
+    // One reference well with the same Cq on two plates laid out alike is no such thing.
+    let s = cms_study(&dir.path().join("coincidence"));
+    let mut rows = csv_rows(&s.join("sheets/qpcr.csv"));
+    let plate1 = csv_rows(&root().join("sample_data/cms-cyp-rat/qpcr.csv"));
+    let twin = plate1
+        .iter()
+        .find(|r| r[0] == "QS-1" && r[1] == rows[1][1] && r[2] == rows[1][2] && r[3] == rows[1][3])
+        .unwrap();
+    rows[1][4] = twin[4].clone();
+    write_rows(&s.join("sheets/qpcr.csv"), &rows);
+    analyze_ok(&s);
+    // The same well twice in one file.
+    let s = cms_study(&dir.path().join("well"));
+    let mut rows = csv_rows(&s.join("sheets/qpcr.csv"));
+    rows.push(rows[1].clone());
+    write_rows(&s.join("sheets/qpcr.csv"), &rows);
+    let err = analyze_fails(&s);
+    assert_located(
+        &err,
+        "qpcr.csv",
+        322,
+        "well",
+        "of plate `QS-2` is also on row 2",
+    );
 
     // A protein sample far above the top standard (2000 µg/mL): named at its first well.
     let s = cms_study(&dir.path().join("protein"));
@@ -779,5 +809,101 @@ fn undetermined_typed_as_a_cq_in_the_capture_sheet_is_a_well_that_did_not_amplif
             .unwrap()
             .len(),
         2
+    );
+}
+
+#[test]
+fn incomplete_data_are_named_and_the_rest_is_still_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = cms_study(dir.path());
+    // No week-5 sucrose test for any CON-VEH rat: the sucrose mixed ANOVA has no complete
+    // animal in that group and is left out, named; body weight is still analysed.
+    let key = csv_rows(&s.join("key/allocation-key.csv"));
+    let con_veh: Vec<String> = key
+        .iter()
+        .filter(|r| r[1] == "CON-VEH")
+        .map(|r| r[0].clone())
+        .collect();
+    let path = s.join("sheets/weekly.csv");
+    let mut rows = csv_rows(&path);
+    for r in rows.iter_mut().skip(1) {
+        if con_veh.contains(&r[1]) && r[4] == "5" {
+            r[6].clear();
+            r[7].clear();
+        }
+    }
+    write_rows(&path, &rows);
+    // CPFA's no-NADPH blank of paraxanthine (row 3) is missing.
+    keep_rows(&s.join("sheets/hplc-samples.csv"), |r| {
+        !(r[1] == "CPFA" && r[2] == "paraxanthine" && r[9] == "yes")
+    });
+    let r = analyze_ok(&s);
+    let weekly: Vec<&str> = r["weekly"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(weekly, ["body_weight_g"]);
+    let not_analysed: Vec<&str> = r["not_analysed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert_eq!(not_analysed.len(), 2, "{not_analysed:?}");
+    assert!(not_analysed[0].starts_with("1-h sucrose intake over weeks 0, 1, 2, 3, 4, 5, 6, 7: "));
+    assert!(not_analysed[0].contains("(incomplete: "));
+    // The last week is still analysed as a 2 × 2.
+    endpoint(&r, "sucrose_intake_g_week7");
+    // The incubation without its blank is flagged, not silently left uncorrected.
+    let e = endpoint(&r, "activity_paraxanthine");
+    assert!(e["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["blind_code"] == "CPFA" && f["flag"] == "no no-NADPH blank (not subtracted)"));
+    let html = read(&s.join("results/report.html"));
+    assert!(html.contains("Not analysed"));
+}
+
+#[test]
+fn a_missing_reference_gene_and_an_internal_standard_given_for_one_sample_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    // CPFA without Gapdh (capture sheet with every plate, no exports).
+    let s = cms_study(&dir.path().join("gapdh"));
+    std::fs::remove_dir_all(s.join("sheets/qpcr-exports")).unwrap();
+    let all = csv_rows(&root().join("sample_data/cms-cyp-rat/qpcr.csv"));
+    let kept: Vec<Vec<String>> = all
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| *i == 0 || !(r[2] == "CPFA" && r[3] == "Gapdh"))
+        .map(|(_, r)| r.clone())
+        .collect();
+    write_rows(&s.join("sheets/qpcr.csv"), &kept);
+    let err = analyze_fails(&s);
+    assert_located(
+        &err,
+        "qpcr.csv",
+        2,
+        "blind_code",
+        "has the reference gene Actb but not Gapdh",
+    );
+
+    // An internal standard area on one sample of a run without internal standard.
+    let s = cms_study(&dir.path().join("is"));
+    set_cell(
+        &s.join("sheets/hplc-samples.csv"),
+        4,
+        "is_peak_area",
+        "100000",
+    );
+    let err = analyze_fails(&s);
+    assert_located(
+        &err,
+        "hplc-samples.csv",
+        4,
+        "is_peak_area",
+        "internal standard",
     );
 }

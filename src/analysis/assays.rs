@@ -371,6 +371,40 @@ fn read_hplc(
                 }
             }
             (AssayError::NoStandards { .. }, _) => sheet_error(samples.path().to_path_buf(), &e),
+            // "HPLC sample CODE (run R, M)": reported at that incubation's row.
+            (
+                AssayError::NotPositive { place, .. } | AssayError::Inconsistent { place, .. },
+                _,
+            ) if place.starts_with("HPLC sample ") => {
+                let column = match &e {
+                    AssayError::NotPositive { field, .. } => *field,
+                    _ => "is_peak_area",
+                };
+                let at = place
+                    .strip_prefix("HPLC sample ")
+                    .and_then(|p| p.split_once(" (run "))
+                    .and_then(|(code, rest)| {
+                        let (run, metabolite) = rest.strip_suffix(')')?.split_once(", ")?;
+                        samples.rows().find(|&r| {
+                            samples.text(r, "blind_code") == code
+                                && samples.text(r, "run") == run
+                                && samples.text(r, "metabolite") == metabolite
+                        })
+                    });
+                match at {
+                    Some(r) => samples.error(
+                        r,
+                        column,
+                        e.to_string().replacen(&format!("{place}: "), "", 1),
+                        if column == "is_peak_area" {
+                            "give the internal standard's peak area (above 0) for every standard and sample of a run, or for none".into()
+                        } else {
+                            format!("`{column}` divides the result; enter the value used (above 0)")
+                        },
+                    ),
+                    None => sheet_error(samples.path().to_path_buf(), &e),
+                }
+            }
             (_, Some(st)) => sheet_error(st.path().to_path_buf(), &e),
             (_, None) => sheet_error(samples.path().to_path_buf(), &e),
         })
@@ -384,7 +418,22 @@ fn read_protein(
         return Ok(None);
     };
     let mut wells = Vec::new();
+    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     for r in sheet.rows() {
+        let (plate, well) = (sheet.text(r, "plate"), sheet.text(r, "well"));
+        if !well.is_empty() {
+            if let Some(first) = seen.insert(
+                (plate.to_string(), well.to_string()),
+                sheet.table.row_number(r),
+            ) {
+                return Err(sheet.error(
+                    r,
+                    "well",
+                    format!("of plate `{plate}` is also on row {first}"),
+                    "each well of a plate has one row; delete or correct the repeated one".into(),
+                ));
+            }
+        }
         let role = match sheet.text(r, "role") {
             "standard" => WellRole::Standard,
             "sample" => WellRole::Sample,
@@ -508,41 +557,68 @@ fn read_qpcr_wells(
     }
     let mut files = Vec::new();
     // A plate read twice (the capture sheet and an export of the same plate, or two exports)
-    // would count its wells twice: the same well, animal, gene and Cq in two files is
-    // refused. Exports name their plate after the file, so the plate name cannot tell.
+    // would count its wells twice. Exports name their plate after the file, so the plate
+    // name cannot tell; the wells can: when most wells of a file (same well, animal, gene
+    // and Cq) are already in another file, it is the same plate. A few coincidences are
+    // expected between plates laid out alike (reference genes in the same wells).
     type WellKey = (String, String, String, u64);
     let mut seen: BTreeMap<WellKey, (PathBuf, usize)> = BTreeMap::new();
     for path in paths {
         let data = qpcr::read_qpcr(&path, Some(&codes))?;
+        let mut plate_wells: BTreeMap<(&str, &str), usize> = BTreeMap::new();
         for w in &data.wells {
-            let Some(cq) = w.cq else { continue };
-            let key = (
-                w.well.clone(),
-                w.sample.clone(),
-                w.target.clone(),
-                cq.to_bits(),
-            );
-            match seen.get(&key) {
-                Some((first, row)) if *first != path => {
-                    return Err(AnalysisError::cell(
-                        &path,
-                        w.row,
-                        "well",
-                        &w.well,
-                        format!(
-                            "({}, {}, Cq {cq}) is also row {row} of {}",
-                            w.sample,
-                            w.target,
-                            study.shown(first)
-                        ),
-                        "the same plate seems to be read twice: keep each plate once, either in the qpcr sheet or as an export in sheets/qpcr-exports/".into(),
-                    ));
-                }
-                Some(_) => {}
-                None => {
-                    seen.insert(key, (path.clone(), w.row));
-                }
+            if let Some(first) = plate_wells.insert((&w.plate, &w.well), w.row) {
+                return Err(AnalysisError::cell(
+                    &path,
+                    w.row,
+                    "well",
+                    &w.well,
+                    format!("of plate `{}` is also on row {first}", w.plate),
+                    if w.plate.is_empty() {
+                        "name each well's plate in the `plate` column when the sheet holds several plates".into()
+                    } else {
+                        "each well of a plate has one row; delete or correct the repeated one"
+                            .into()
+                    },
+                ));
             }
+        }
+        let keyed: Vec<(WellKey, usize)> = data
+            .wells
+            .iter()
+            .filter_map(|w| {
+                w.cq.map(|cq| {
+                    (
+                        (
+                            w.well.clone(),
+                            w.sample.clone(),
+                            w.target.clone(),
+                            cq.to_bits(),
+                        ),
+                        w.row,
+                    )
+                })
+            })
+            .collect();
+        let repeated: Vec<(&(PathBuf, usize), usize)> = keyed
+            .iter()
+            .filter_map(|(k, row)| seen.get(k).map(|first| (first, *row)))
+            .collect();
+        if !repeated.is_empty() && 2 * repeated.len() > keyed.len() {
+            let ((first, first_row), row) = repeated[0];
+            return Err(AnalysisError::Study {
+                path: path.clone(),
+                message: format!(
+                    "{} of its {} wells (row {row} first) are wells of {} (row {first_row} first), with the same animal, gene and Cq",
+                    repeated.len(),
+                    keyed.len(),
+                    study.shown(first)
+                ),
+                hint: "the same plate seems to be read twice: keep each plate once, either in the qpcr sheet or as an export in sheets/qpcr-exports/".into(),
+            });
+        }
+        for (k, row) in keyed {
+            seen.entry(k).or_insert_with(|| (path.clone(), row));
         }
         study.record_input(&path)?;
         files.push(QpcrFile { data });
@@ -588,6 +664,9 @@ fn qpcr_error(files: &[QpcrFile], e: &QpcrError) -> AnalysisError {
     let (sample, target) = match e {
         QpcrError::NoReference { sample, target, .. }
         | QpcrError::AllUndetermined { sample, target, .. } => (sample.as_str(), target.as_str()),
+        QpcrError::MissingReferenceGene {
+            sample, present, ..
+        } => (sample.as_str(), present.as_str()),
         _ => ("", ""),
     };
     let at = files.iter().find_map(|f| {
@@ -642,8 +721,28 @@ fn read_western(
         .collect();
     let mut lanes = Vec::new();
     let mut rows = Vec::new();
+    let mut seen: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     for r in sheet.rows() {
         let code = sheet.text(r, "blind_code");
+        let lane_key = (
+            sheet.text(r, "blot").to_string(),
+            sheet.text(r, "target").to_string(),
+            sheet.text(r, "lane").to_string(),
+        );
+        if let Some(first) = seen.insert(lane_key, sheet.table.row_number(r)) {
+            return Err(sheet.error(
+                r,
+                "lane",
+                format!(
+                    "repeats lane {} of blot {} for {} (first on row {first})",
+                    sheet.text(r, "lane"),
+                    sheet.text(r, "blot"),
+                    sheet.text(r, "target")
+                ),
+                "each lane of a blot and target has one row; delete or correct the repeated one"
+                    .into(),
+            ));
+        }
         let lane = WesternLane {
             blot: sheet.text(r, "blot").to_string(),
             lane: sheet.value(r, "lane")? as u32,
@@ -714,6 +813,14 @@ fn read_weekly(
                     .into(),
             )
         })?;
+        if let Some([first, last]) = sheet.spec.weeks.filter(|[a, b]| !(*a..=*b).contains(&week)) {
+            return Err(sheet.error(
+                r,
+                "week",
+                format!("is outside the protocol's weeks {first}–{last}"),
+                "the week column is pre-filled by `preclin template`; restore it, or extend the sheet's weeks in the protocol".into(),
+            ));
+        }
         if let Some(first) = seen.insert((code.clone(), week), sheet.table.row_number(r)) {
             return Err(sheet.error(
                 r,

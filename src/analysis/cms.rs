@@ -174,7 +174,8 @@ pub fn analyze_cms(dir: &std::path::Path) -> Result<CmsAnalysis, crate::Error> {
         source: e,
     };
     let (endpoints, not_analysed) = endpoints(&study, &assays).map_err(stats_error)?;
-    let weekly = weekly_courses(&study, &assays).map_err(stats_error)?;
+    let mut not_analysed = not_analysed;
+    let weekly = weekly_courses(&study, &assays, &mut not_analysed);
     let calendar = study
         .protocol
         .stress
@@ -283,27 +284,32 @@ fn analyse(p: &Protocol, plans: Vec<Planned>) -> Result<Endpoints, StatsError> {
         .endpoints
         .iter()
         .any(|e| e.primary && e.name.starts_with("cyp_activity"));
-    plans
-        .into_iter()
-        .zip(analyses)
-        .map(|(x, analysis)| {
-            let analysis: EndpointAnalysis = analysis?;
-            Ok(CmsEndpoint {
-                result: EndpointResult {
-                    name: x.name,
-                    label: x.label,
-                    unit: x.unit,
-                    primary: primary_activity && matches!(x.measure, Measure::Activity { .. }),
-                    values: x.values,
-                    analysis,
-                },
-                measure: x.measure,
-                shown: x.shown,
-                flags: x.flags,
-            })
-        })
-        .collect::<Result<Vec<_>, StatsError>>()
-        .map(|endpoints| (endpoints, not_analysed))
+    let mut endpoints = Vec::new();
+    for (x, analysis) in plans.into_iter().zip(analyses) {
+        // A measure the two-way ANOVA cannot take (too few animals, no spread) is named
+        // and left out; the other endpoints are still analysed.
+        let analysis: EndpointAnalysis = match analysis {
+            Ok(a) => a,
+            Err(e) => {
+                not_analysed.push(format!("{}: {e}", x.label));
+                continue;
+            }
+        };
+        endpoints.push(CmsEndpoint {
+            result: EndpointResult {
+                name: x.name,
+                label: x.label,
+                unit: x.unit,
+                primary: primary_activity && matches!(x.measure, Measure::Activity { .. }),
+                values: x.values,
+                analysis,
+            },
+            measure: x.measure,
+            shown: x.shown,
+            flags: x.flags,
+        });
+    }
+    Ok((endpoints, not_analysed))
 }
 
 fn endpoints(study: &Study, a: &AssayResults) -> Result<Endpoints, StatsError> {
@@ -557,7 +563,14 @@ fn weekly_values(a: &AssayResults, column: &str) -> BTreeMap<(String, u32), f64>
     out
 }
 
-fn weekly_courses(study: &Study, a: &AssayResults) -> Result<Vec<WeeklyCourse>, StatsError> {
+/// The mixed ANOVA of each weekly measure, on the animals with every week recorded; a
+/// measure the ANOVA cannot take (a group without a complete animal) is named in
+/// `not_analysed` instead.
+fn weekly_courses(
+    study: &Study,
+    a: &AssayResults,
+    not_analysed: &mut Vec<String>,
+) -> Vec<WeeklyCourse> {
     let p = &study.protocol;
     let k = p.design.groups.len();
     let mut out = Vec::new();
@@ -595,6 +608,10 @@ fn weekly_courses(study: &Study, a: &AssayResults) -> Result<Vec<WeeklyCourse>, 
                 .map(|&w| series.get(&(e.blind_code.clone(), w)).copied())
                 .collect();
             if row.iter().all(Option::is_none) {
+                // Not measured at all: named when the animal is not excluded.
+                if !a.exclusions.iter().any(|x| x.blind_code == e.blind_code) {
+                    incomplete.push(e.blind_code.clone());
+                }
                 continue;
             }
             if row.iter().any(Option::is_none) {
@@ -607,7 +624,7 @@ fn weekly_courses(study: &Study, a: &AssayResults) -> Result<Vec<WeeklyCourse>, 
         }
         let levels: Vec<String> = weeks.iter().map(|w| format!("week{w}")).collect();
         let group_ids: Vec<String> = p.design.groups.iter().map(|g| g.id.clone()).collect();
-        let anova = stats::repeated_measures_anova(&RepeatedDesign {
+        let anova = match stats::repeated_measures_anova(&RepeatedDesign {
             subjects: &subjects,
             within_name: "week",
             within_levels: &levels,
@@ -617,7 +634,25 @@ fn weekly_courses(study: &Study, a: &AssayResults) -> Result<Vec<WeeklyCourse>, 
                 codes: &codes,
             }),
             values: &values,
-        })?;
+        }) {
+            Ok(a) => a,
+            Err(e) => {
+                not_analysed.push(format!(
+                    "{label} over weeks {}: {e}{}",
+                    weeks
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if incomplete.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (incomplete: {})", incomplete.join(", "))
+                    }
+                ));
+                continue;
+            }
+        };
         out.push(WeeklyCourse {
             name: column,
             label,
@@ -628,5 +663,5 @@ fn weekly_courses(study: &Study, a: &AssayResults) -> Result<Vec<WeeklyCourse>, 
             incomplete,
         });
     }
-    Ok(out)
+    out
 }

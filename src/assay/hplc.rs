@@ -35,7 +35,9 @@
 //! accepted run, are averaged and subtracted: C_net = C − C_blank. A negative C_net is
 //! flagged (`negative after blank subtraction`) and kept, so that group means are not
 //! biased upwards; it is not an error. When the animal's blanks exist but none could be
-//! quantified (their run failed), the sample is flagged and gets no activity.
+//! quantified (their run failed), the sample is flagged and gets no activity. When the
+//! animal has no blank although other animals have one for the metabolite, nothing is
+//! subtracted and the sample is flagged (`no no-NADPH blank`).
 //!
 //! # Activity: units
 //! 1 µM = 1 µmol/L = 10⁻⁶ mol / 10⁶ µL = 10⁻¹² mol/µL = 1 pmol/µL, so C(µM) × V(µL) is the
@@ -190,6 +192,9 @@ pub enum SampleFlag {
     NegativeAfterBlank,
     /// The animal's no-NADPH blanks were all in failed runs.
     BlankNotQuantified,
+    /// The animal has no no-NADPH blank although others have one for this metabolite;
+    /// nothing is subtracted.
+    NoBlank,
 }
 
 impl SampleFlag {
@@ -199,6 +204,7 @@ impl SampleFlag {
             SampleFlag::AboveTopStandard => "above the top standard",
             SampleFlag::NegativeAfterBlank => "negative after blank subtraction",
             SampleFlag::BlankNotQuantified => "no-NADPH blank not quantified",
+            SampleFlag::NoBlank => "no no-NADPH blank (not subtracted)",
         }
     }
 }
@@ -593,6 +599,14 @@ pub fn hplc_activity(
             r.flags.push(SampleFlag::BlankNotQuantified);
             None
         } else {
+            // Other animals' incubations of this metabolite have blanks: this one's is
+            // missing, and its value is not corrected as theirs are.
+            if samples
+                .iter()
+                .any(|b| b.no_nadph_blank && b.metabolite == r.metabolite)
+            {
+                r.flags.push(SampleFlag::NoBlank);
+            }
             Some(r.incubation_um)
         };
         r.net_um = net;

@@ -585,8 +585,6 @@ pub struct ReferenceCq {
     pub sample: String,
     /// Reference genes measured in this sample, and their replicate mean Cq.
     pub genes: Vec<(String, f64)>,
-    /// Reference genes not measured in this sample.
-    pub missing: Vec<String>,
     /// Arithmetic mean of the genes' Cq (log of the geometric mean of their quantities).
     pub cq: f64,
 }
@@ -664,6 +662,12 @@ pub struct QpcrResult {
 pub enum QpcrError {
     #[error("no reference genes were named\nhelp: name the reference genes (reference_genes in the protocol's qpcr assay)")]
     NoReferenceGenes,
+    #[error("sample `{sample}` has the reference gene {present} but not {gene}\nhelp: every animal is normalised to the same reference genes; measure {gene} for this animal, or take {gene} out of the assay's reference_genes")]
+    MissingReferenceGene {
+        sample: String,
+        gene: String,
+        present: String,
+    },
     #[error("no target genes were measured, only the reference genes {genes}")]
     NoTargets { genes: String },
     #[error("sample `{sample}` has {target} (rows {rows}) but none of the reference genes {genes}\nhelp: measure a reference gene for every sample on the plate, or leave the sample out")]
@@ -831,12 +835,20 @@ pub fn relative_expression(
         if genes.is_empty() {
             continue;
         }
+        // A normaliser made of fewer genes would differ between animals by the genes'
+        // Cq difference (often a cycle or more): refused rather than averaged.
+        if let Some(gene) = missing.first() {
+            return Err(QpcrError::MissingReferenceGene {
+                sample: sample.to_string(),
+                gene: gene.clone(),
+                present: genes[0].0.clone(),
+            });
+        }
         let cqs: Vec<f64> = genes.iter().map(|g| g.1).collect();
         references.push(ReferenceCq {
             sample: sample.to_string(),
             cq: mean(&cqs),
             genes,
-            missing,
         });
     }
     let stability = if reference_genes.len() >= 2 {
@@ -1124,7 +1136,6 @@ mod tests {
         let reference = [19.0, 19.1, 19.1, 19.5, 18.9, 19.0];
         for (x, cq) in r.references.iter().zip(reference) {
             close(x.cq, cq);
-            assert!(x.missing.is_empty());
         }
         assert_eq!(r.stability.len(), 2);
         for s in &r.stability {

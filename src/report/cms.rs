@@ -29,8 +29,12 @@ fn cms_endpoint_figure(c: &CmsAnalysis, ep: &CmsEndpoint, width: FigureWidth) ->
             };
             let mut f = endpoint_figure(p, c.study.meta.seed, &shown, width);
             f.path = format!("figures/{}.svg", ep.result.name);
-            f.caption
-                .push_str(" Statistics on ΔCq; fold change 2^−ΔΔCq shown.");
+            f.caption.push_str(if shown.label.contains("Pfaffl") {
+                " Statistics on ΔCq; Pfaffl's efficiency-corrected ratio shown."
+            } else {
+                " Statistics on ΔCq; fold change 2^−ΔΔCq shown."
+            });
+            f.caption.push_str(" The mean of the animals' ratios lies a little above their geometric mean, the fold change of the table (1 for the control group).");
             f
         }
         None => endpoint_figure(p, c.study.meta.seed, &ep.result, width),
@@ -139,9 +143,14 @@ fn isoform_panel(c: &CmsAnalysis, kind: &str, width: FigureWidth) -> Option<Stud
     Some(StudyFigure {
         path: path.into(),
         caption: format!(
-            "{what} of every isoform as % of the {} group mean, by group (colours): every animal a point, {}. Statistics are in each isoform's section.",
+            "{what} of every isoform as % of the {} group mean, by group (colours): every animal a point, {}. Statistics are in each isoform's section.{}",
             p.design.control_group,
-            summary_text(p)
+            summary_text(p),
+            if kind == "mrna" {
+                " mRNA is the animals' fold change × 100 against the control group's geometric mean, so the control group's arithmetic mean lies a little above 100 %."
+            } else {
+                ""
+            }
         ),
         svg: f.svg,
         png: Some(f.png),
@@ -788,7 +797,20 @@ pub fn cms_methods_paragraph(c: &CmsAnalysis) -> String {
                 .unwrap_or_default()
         );
     }
-    s.push_str(" Each endpoint was analysed by a two-way ANOVA with Type III sums of squares (sum-to-zero coding), interaction first, followed by simple main effects and Tukey's test on the cells; weekly body weight and sucrose intake by a mixed ANOVA (group × week) with Greenhouse–Geisser correction. CYP activity was calculated from HPLC calibration curves accepted by the FDA (2018) and EMA (2011) criteria; mRNA by the 2^−ΔΔCq method (Livak and Schmittgen 2001) with statistics on ΔCq; protein by densitometry normalised to the loading control and to the control lanes of each blot.");
+    let posthoc = match p.analysis.posthoc {
+        crate::protocol::PostHoc::None => "",
+        crate::protocol::PostHoc::Dunnett => " and Dunnett's test of each cell against the control cell",
+        crate::protocol::PostHoc::Sidak | crate::protocol::PostHoc::HolmSidak => {
+            " and Šídák-adjusted comparisons of the levels of the first factor within each level of the second"
+        }
+        _ => " and Tukey's test on the cells",
+    };
+    let _ = write!(
+        s,
+        " Each endpoint was analysed by a two-way ANOVA with Type {} sums of squares (sum-to-zero coding), interaction first, followed by simple main effects{posthoc};",
+        ["I", "II", "III"][(p.analysis.ss_type.unwrap_or(3).clamp(1, 3) - 1) as usize]
+    );
+    s.push_str(" weekly body weight and sucrose intake by a mixed ANOVA (group × week) with Greenhouse–Geisser correction. CYP activity was calculated from HPLC calibration curves accepted by the FDA (2018) and EMA (2011) criteria; mRNA by the 2^−ΔΔCq method (Livak and Schmittgen 2001) with statistics on ΔCq; protein by densitometry normalised to the loading control and to the control lanes of each blot.");
     let _ = write!(
         s,
         " Data are {}; α = {}. Analysis with preclin {}.",
