@@ -1290,6 +1290,17 @@ mod tests {
         let w = wells(&[("S1", "Cyp3a1", &[25.0, 25.2]), ("S2", "Cyp3a1", &[24.0])]);
         let mut w2 = w.clone();
         w2.extend(wells(&[("S1", "Actb", &[18.0])]));
+        // S1 has one reference gene of two: refused, the normaliser would differ.
+        let e = relative_expression(&w2, &g, "vehicle", &refs, None, &policy).unwrap_err();
+        assert_eq!(
+            e,
+            QpcrError::MissingReferenceGene {
+                sample: "S1".into(),
+                gene: "Gapdh".into(),
+                present: "Actb".into()
+            }
+        );
+        w2.extend(wells(&[("S1", "Gapdh", &[19.0])]));
         let e = relative_expression(&w2, &g, "vehicle", &refs, None, &policy).unwrap_err();
         assert_eq!(
             e,
@@ -1302,7 +1313,11 @@ mod tests {
         );
         assert!(e.to_string().contains("sample `S2` has Cyp3a1"));
         // No control-group animals.
-        let mut w3 = wells(&[("S2", "Cyp3a1", &[24.0]), ("S2", "Actb", &[18.0])]);
+        let mut w3 = wells(&[
+            ("S2", "Cyp3a1", &[24.0]),
+            ("S2", "Actb", &[18.0]),
+            ("S2", "Gapdh", &[19.0]),
+        ]);
         let e = relative_expression(&w3, &g, "vehicle", &refs, None, &policy).unwrap_err();
         assert!(matches!(e, QpcrError::NoControl { ref groups, .. } if groups == "drug"));
         // An animal with only undetermined wells.
