@@ -96,7 +96,11 @@ fn sample_study_finds_every_planted_problem_and_analyses_every_endpoint() {
     assert_eq!(czx["acceptance"]["non_zero_standards"], 7);
     let re = failing[0]["relative_error_pct"].as_f64().unwrap();
     assert!((23.0..25.0).contains(&re), "{re}");
-    // The one incubation below the LOQ is flagged and kept.
+    // Blanks are shown but not fitted: seven standards in each fit, one blank beside.
+    assert_eq!(czx["fit"]["standards"].as_array().unwrap().len(), 7);
+    assert_eq!(czx["blanks"].as_array().unwrap().len(), 1);
+    assert_eq!(czx["lloq_um"], 1.0);
+    // The one incubation below the LLOQ (the lowest accepted standard) is flagged and kept.
     let below: Vec<&Value> = r["assays"]["hplc"]["flagged_samples"]
         .as_array()
         .unwrap()
@@ -105,7 +109,7 @@ fn sample_study_finds_every_planted_problem_and_analyses_every_endpoint() {
         .collect();
     assert_eq!(below.len(), 1);
     assert_eq!(below[0]["blind_code"], "CF7N");
-    assert_eq!(below[0]["flags"][0], "below LOQ");
+    assert_eq!(below[0]["flags"][0], "below LLOQ");
     let e = endpoint(&r, "activity_16b_hydroxytestosterone");
     assert_eq!(e["flags"][0]["blind_code"], "CF7N");
     let n: u64 = e["result"]["cells"]
@@ -199,7 +203,7 @@ fn sample_study_finds_every_planted_problem_and_analyses_every_endpoint() {
         cf7n[0], "133",
         "the sheet row is carried into the step table"
     );
-    assert_eq!(cf7n[14], "below LOQ");
+    assert_eq!(cf7n[14], "below LLOQ");
 
     // The report: the stressor calendar, the failing standard and the undetermined well.
     let html = read(&study.join("results/report.html"));
@@ -677,11 +681,12 @@ fn the_protocol_decides_undetermined_wells_and_efficiency_correction() {
 fn a_run_that_fails_acceptance_is_reported_and_its_samples_are_not_quantified() {
     let dir = tempfile::tempdir().unwrap();
     let study = cms_study(dir.path());
-    // Levels 1 and 2 of 6-hydroxychlorzoxazone 40 % high, on top of the failing level 3:
-    // with the weighting that fits the low standards best, levels 2 and 3 fail, 5 of 7 pass.
+    // Levels 2 and 5 of 6-hydroxychlorzoxazone 40 % and 35 % high (level 3 is 25 % high
+    // already): the weighting that fits best leaves levels 2 and 5 outside their limits, so
+    // 5 of 7 standards pass where 6 are needed.
     let path = study.join("sheets/hplc-standards.csv");
-    set_cell(&path, 67, "peak_area", "41999");
-    set_cell(&path, 68, "peak_area", "83865");
+    set_cell(&path, 68, "peak_area", "80973");
+    set_cell(&path, 71, "peak_area", "315660");
     let r = analyze_ok(&study);
     let czx = r["assays"]["hplc"]["calibrations"]
         .as_array()
@@ -698,7 +703,7 @@ fn a_run_that_fails_acceptance_is_reported_and_its_samples_are_not_quantified() 
         .iter()
         .map(|f| f["level"].as_u64().unwrap())
         .collect();
-    assert_eq!(levels, [2, 3]);
+    assert_eq!(levels, [2, 5]);
     assert_eq!(czx["acceptance"]["passing"], 5);
     // Every incubation and blank of the run (39 animals) is listed, none quantified, and
     // the endpoint is left out; the other eight curves are untouched.

@@ -174,7 +174,7 @@ fn check_scenario(
                     "measured_um" => c.number(&what, Some(s.measured_um), want),
                     "incubation_um" => c.number(&what, Some(s.incubation_um), want),
                     "below_loq" => {
-                        c.word(&what, yes(s.flags.contains(&SampleFlag::BelowLoq)), want)
+                        c.word(&what, yes(s.flags.contains(&SampleFlag::BelowLloq)), want)
                     }
                     "above_top" => c.word(
                         &what,

@@ -6,17 +6,21 @@
 //! The response is the metabolite's peak area, or the ratio of its peak area to the
 //! internal standard's when `is_peak_area` is given (all standards and samples of a run and
 //! metabolite must agree). The curve (straight line unless asked otherwise) is fitted on
-//! the nominal concentration in µM with the weighting given in [`HplcOptions`], or, when
-//! none is given, with the weighting of smallest Σ|%RE| ([`stats::best_weighting`]); every
-//! weighting compared is kept. Before fitting, the mean response at each nominal
-//! concentration must increase with the concentration, otherwise the curve is refused
-//! ([`AssayError::NotMonotonic`]). LOD and LOQ are those of the fit (3.3 σ/S and 10 σ/S,
-//! ICH Q2(R1)), in µM on the curve's scale (the injected solution, before dilution).
+//! the non-zero standards' nominal concentration in µM — blanks at 0 µM are not used for
+//! the curve's parameters (EMA 2011 §4.1.3), only checked and shown — with the weighting
+//! given in [`HplcOptions`], or, when none is given, with the weighting of smallest Σ|%RE|
+//! ([`stats::best_weighting`]); every weighting compared is kept. Before fitting, the mean
+//! response at each nominal concentration (blanks included) must increase with the
+//! concentration, otherwise the curve is refused ([`AssayError::NotMonotonic`]). LOD and
+//! LOQ of the fit (3.3 σ/S and 10 σ/S, ICH Q2(R1), σ the residual SD on the response
+//! scale) are reported, in µM on the curve's scale (the injected solution, before
+//! dilution); the quantification limit applied to samples is the LLOQ of bioanalytical
+//! practice: the lowest non-zero standard that meets its acceptance limit (FDA 2018,
+//! EMA 2011).
 //!
 //! # Acceptance of a run (FDA 2018 *Bioanalytical Method Validation*, §III.B;
 //! EMA 2011 *Guideline on bioanalytical method validation*, §4.1.3 and §4.1.7)
-//! - at least 6 distinct non-zero nominal concentrations (blanks at 0 µM are fitted when
-//!   the weighting allows but are not counted or judged);
+//! - at least 6 distinct non-zero nominal concentrations;
 //! - a non-zero standard passes when its back-calculated concentration lies within ±15 %
 //!   of nominal, ±20 % at the lowest non-zero concentration (the LLOQ standard); a standard
 //!   the curve cannot read back fails;
@@ -28,8 +32,8 @@
 //!
 //! # Samples
 //! x̂ = the curve's inverse at the sample's response (µM in the injected solution), flagged
-//! `below LOQ` when x̂ < LOQ and `above the top standard` when x̂ exceeds the highest
-//! standard; flagged values are kept, never replaced. The concentration in the incubation
+//! `below LLOQ` when x̂ is below the lowest accepted standard and `above the top standard`
+//! when x̂ exceeds the highest standard; flagged values are kept, never replaced. The concentration in the incubation
 //! is C = x̂ × dilution (dilution 1 when empty). The no-NADPH blanks (rows with
 //! `no_nadph_blank = yes`) of the same animal (blind code) and metabolite, from any
 //! accepted run, are averaged and subtracted: C_net = C − C_blank. A negative C_net is
@@ -168,11 +172,14 @@ pub struct RunCalibration {
     pub run: String,
     pub metabolite: String,
     pub response: Response,
-    /// Indexes of this curve's rows in the standards given.
+    /// Indexes of this curve's non-zero standards in the standards given (the rows of
+    /// `fit.standards`).
     pub rows: Vec<usize>,
-    /// Nominal concentration and response of each standard, in row order.
+    /// Nominal concentration and response of each non-zero standard, in row order.
     pub x: Vec<f64>,
     pub y: Vec<f64>,
+    /// The blanks (0 µM): index in the standards given and response; not fitted.
+    pub blanks: Vec<(usize, f64)>,
     /// The fit used.
     pub fit: CalibrationFit,
     /// True when the weighting was chosen by the smallest Σ|%RE|.
@@ -181,13 +188,15 @@ pub struct RunCalibration {
     pub compared: Vec<CalibrationFit>,
     pub lowest_um: f64,
     pub top_um: f64,
+    /// The lowest non-zero standard within its acceptance limit (NaN when none is).
+    pub lloq_um: f64,
     pub acceptance: Acceptance,
 }
 
 /// A flag on a sample's value, which is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SampleFlag {
-    BelowLoq,
+    BelowLloq,
     AboveTopStandard,
     NegativeAfterBlank,
     /// The animal's no-NADPH blanks were all in failed runs.
@@ -200,7 +209,7 @@ pub enum SampleFlag {
 impl SampleFlag {
     pub fn label(self) -> &'static str {
         match self {
-            SampleFlag::BelowLoq => "below LOQ",
+            SampleFlag::BelowLloq => "below LLOQ",
             SampleFlag::AboveTopStandard => "above the top standard",
             SampleFlag::NegativeAfterBlank => "negative after blank subtraction",
             SampleFlag::BlankNotQuantified => "no-NADPH blank not quantified",
@@ -342,6 +351,15 @@ fn calibrate(
             });
         }
     }
+    // Blanks are checked above but not fitted.
+    let blanks: Vec<(usize, f64)> = (0..x.len())
+        .filter(|&k| x[k] == 0.0)
+        .map(|k| (rows[k], y[k]))
+        .collect();
+    let keep: Vec<usize> = (0..x.len()).filter(|&k| x[k] != 0.0).collect();
+    let rows: Vec<usize> = keep.iter().map(|&k| rows[k]).collect();
+    let y: Vec<f64> = keep.iter().map(|&k| y[k]).collect();
+    let x: Vec<f64> = keep.iter().map(|&k| x[k]).collect();
     let fit_err = |e| AssayError::Fit {
         place: where_(),
         source: Box::new(e),
@@ -361,6 +379,17 @@ fn calibrate(
     let acceptance = judge(run, metabolite, &rows, standards, &fit);
     let lowest_um = acceptance.lowest_um;
     let top_um = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let lloq_um = fit
+        .standards
+        .iter()
+        .filter(|s| {
+            !acceptance
+                .failing
+                .iter()
+                .any(|f| f.nominal_um == s.x && f.relative_error_pct == s.relative_error_pct)
+        })
+        .map(|s| s.x)
+        .fold(f64::NAN, f64::min);
     Ok(RunCalibration {
         run: run.to_string(),
         metabolite: metabolite.to_string(),
@@ -368,11 +397,13 @@ fn calibrate(
         rows,
         x,
         y,
+        blanks,
         fit,
         weighting_chosen: chosen,
         compared,
         lowest_um,
         top_um,
+        lloq_um,
         acceptance,
     })
 }
@@ -543,8 +574,8 @@ pub fn hplc_activity(
                 })?;
         let dilution = s.dilution.unwrap_or(1.0);
         let mut flags = Vec::new();
-        if measured_um < cal.fit.loq {
-            flags.push(SampleFlag::BelowLoq);
+        if !(measured_um >= cal.lloq_um) {
+            flags.push(SampleFlag::BelowLloq);
         }
         if measured_um > cal.top_um {
             flags.push(SampleFlag::AboveTopStandard);
@@ -693,11 +724,10 @@ mod tests {
         assert!((s.protein_mg.unwrap() - 0.1).abs() < 1e-15);
         assert!((s.activity_pmol_per_min_per_mg.unwrap() - 250.0).abs() < 1e-9);
         assert_eq!(s.blank_rows, vec![1]);
-        // 0.25 µM is below the lowest standard; whether below LOQ depends on the fit.
-        assert_eq!(
-            r.samples[1].flags.contains(&SampleFlag::BelowLoq),
-            0.25 < fit.loq
-        );
+        // 0.25 µM is below the lowest standard (0.5 µM, within its limit): below the LLOQ.
+        assert_eq!(r.calibrations[0].lloq_um, 0.5);
+        assert!(r.samples[1].flags.contains(&SampleFlag::BelowLloq));
+        assert!(!r.samples[0].flags.contains(&SampleFlag::BelowLloq));
     }
 
     #[test]

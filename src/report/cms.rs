@@ -422,7 +422,7 @@ fn hplc_section(o: &mut String, c: &CmsAnalysis, figures: &[StudyFigure]) {
         return;
     };
     o.push_str("<h2>CYP activity (HPLC)</h2>\n");
-    o.push_str("<p>One calibration curve per run and metabolite; a run is accepted with at least 6 non-zero standard concentrations and at least 75 % of the non-zero standards back-calculated within ±15 % (±20 % at the lowest). Activity = 1000 × C<sub>net</sub> (µM) / (t (min) × protein (mg/mL)) in pmol/min/mg protein, after subtracting the animal's no-NADPH blank. Every step is in <code>steps/hplc-*.csv</code>.</p>\n");
+    o.push_str("<p>One calibration curve per run and metabolite, fitted on the non-zero standards (blanks are not used for the curve); a run is accepted with at least 6 non-zero standard concentrations and at least 75 % of the non-zero standards back-calculated within ±15 % (±20 % at the lowest). Samples below the LLOQ, the lowest standard within its limit, are flagged and kept; the ICH LOQ (10 σ/slope) is shown for reference. Activity = 1000 × C<sub>net</sub> (µM) / (t (min) × protein (mg/mL)) in pmol/min/mg protein, after subtracting the animal's no-NADPH blank. Every step is in <code>steps/hplc-*.csv</code>.</p>\n");
     let rows: Vec<Vec<String>> = h
         .result
         .calibrations
@@ -445,6 +445,7 @@ fn hplc_section(o: &mut String, c: &CmsAnalysis, figures: &[StudyFigure]) {
                 f4(f.coefficients[1]),
                 f4(f.coefficients[0]),
                 format!("{:.5}", f.r_squared),
+                f4(cal.lloq_um),
                 f4(f.loq),
                 format!("{}–{}", f4(cal.lowest_um), f4(cal.top_um)),
                 format!("{}/{}", a.passing, a.non_zero_standards),
@@ -465,7 +466,8 @@ fn hplc_section(o: &mut String, c: &CmsAnalysis, figures: &[StudyFigure]) {
             "slope",
             "intercept",
             "R²",
-            "LOQ (µM)",
+            "LLOQ (µM)",
+            "ICH LOQ (µM)",
             "range (µM)",
             "standards passing",
             "run",
