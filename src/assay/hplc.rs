@@ -574,7 +574,7 @@ pub fn hplc_activity(
                 })?;
         let dilution = s.dilution.unwrap_or(1.0);
         let mut flags = Vec::new();
-        if !(measured_um >= cal.lloq_um) {
+        if cal.lloq_um.is_nan() || measured_um < cal.lloq_um {
             flags.push(SampleFlag::BelowLloq);
         }
         if measured_um > cal.top_um {
