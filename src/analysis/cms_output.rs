@@ -428,6 +428,24 @@ fn hplc_csvs(c: &CmsAnalysis, files: &mut ResultsFiles) {
             ]);
         }
     }
+    for cal in &h.result.calibrations {
+        for &(i, y) in &cal.blanks {
+            let mut r = vec![
+                h.standard_rows[i].to_string(),
+                cal.run.clone(),
+                cal.metabolite.clone(),
+                h.standards[i]
+                    .level
+                    .map(|l| l.to_string())
+                    .unwrap_or_default(),
+                num(0.0),
+                num(y),
+            ];
+            r.resize(11, String::new());
+            standards.push(r);
+        }
+    }
+    standards[1..].sort_by_key(|r| r[0].parse::<usize>().unwrap_or(0));
     let mut samples = vec![[
         "sheet_row",
         "run",

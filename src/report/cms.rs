@@ -205,6 +205,13 @@ fn calibration_figure(c: &CmsAnalysis, cal: &RunCalibration, width: FigureWidth)
             .iter()
             .any(|f| f.nominal_um == x && f.relative_error_pct == re)
     };
+    // The blanks (not fitted) are drawn at 0 µM in the upper panel.
+    let blanks = cal.blanks.iter().map(|&(_, y)| CalibrationPoint {
+        x: 0.0,
+        y,
+        relative_error_pct: None,
+        failing: false,
+    });
     let standards = fit
         .standards
         .iter()
@@ -217,11 +224,12 @@ fn calibration_figure(c: &CmsAnalysis, cal: &RunCalibration, width: FigureWidth)
                 failing: s.x > 0.0 && failing(s.x, re),
             }
         })
+        .chain(blanks)
         .collect();
     let steps = if fit.coefficients.len() > 2 { 100 } else { 1 };
     let fitted = (0..=steps)
         .map(|k| {
-            let x = cal.top_um * k as f64 / steps as f64;
+            let x = cal.lowest_um + (cal.top_um - cal.lowest_um) * k as f64 / steps as f64;
             (x, fit.response(x))
         })
         .collect();
@@ -255,7 +263,7 @@ fn calibration_figure(c: &CmsAnalysis, cal: &RunCalibration, width: FigureWidth)
             slug(&cal.metabolite)
         ),
         caption: format!(
-            "Calibration of {} in run {}: standards and the fitted {} ({} weighting, R² = {:.4}) above; back-calculated error of each standard below, dashed at ±{LIMIT_PCT} % (±{LIMIT_LOWEST_PCT} % at the lowest). Ticks on the response axis: the study's incubations. {} of {} standards pass; run {}.",
+            "Calibration of {} in run {}: standards and the fitted {} over the calibrated range ({} weighting, R² = {:.4}) above; back-calculated error of each standard below, dashed at ±{LIMIT_PCT} % (±{LIMIT_LOWEST_PCT} % at the lowest). Ticks on the response axis: the study's incubations. {} of {} standards pass; run {}.",
             cal.metabolite,
             cal.run,
             if fit.coefficients.len() > 2 { "quadratic" } else { "line" },
