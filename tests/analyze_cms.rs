@@ -842,7 +842,27 @@ fn incomplete_data_are_named_and_the_rest_is_still_analysed() {
     keep_rows(&s.join("sheets/hplc-samples.csv"), |r| {
         !(r[1] == "CPFA" && r[2] == "paraxanthine" && r[9] == "yes")
     });
+    // A second incubation of CXNV's paraxanthine: averaged, and said so.
+    let path = s.join("sheets/hplc-samples.csv");
+    let mut rows = csv_rows(&path);
+    let mut again = rows
+        .iter()
+        .find(|r| r[1] == "CXNV" && r[2] == "paraxanthine" && r[9].is_empty())
+        .unwrap()
+        .clone();
+    again[3] = "40000".into();
+    rows.push(again);
+    write_rows(&path, &rows);
     let r = analyze_ok(&s);
+    assert!(endpoint(&r, "activity_paraxanthine")["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["blind_code"] == "CXNV"
+            && f["flag"]
+                .as_str()
+                .unwrap()
+                .starts_with("mean of 2 incubations, CV ")));
     let weekly: Vec<&str> = r["weekly"]
         .as_array()
         .unwrap()

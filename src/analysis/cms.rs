@@ -339,6 +339,15 @@ fn endpoints(study: &Study, a: &AssayResults) -> Result<Endpoints, StatsError> {
                     }
                 }
             }
+            // Several incubations of one animal (replicates, or runs repeated) are averaged;
+            // said beside the value, with their coefficient of variation.
+            for (code, v) in values.iter().filter(|(_, v)| v.len() > 1) {
+                let cv = 100.0 * stats::variance(v).sqrt() / stats::mean(v);
+                flags.push((
+                    code.clone(),
+                    format!("mean of {} incubations, CV {cv:.1} %", v.len()),
+                ));
+            }
             let label = if isoform.is_empty() {
                 format!("{metabolite} formation")
             } else {
