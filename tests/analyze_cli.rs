@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{analyze_fails, analyze_ok, csv_rows, preclin, read, rel, report_text, root};
+use crate::common::{
+    analyze_fails, analyze_ok, csv_rows, preclin, read, rel, report_text, root, write_workbook,
+};
 
 /// A study from the built-in protocol and the demo seed with the sample scores filled in.
 fn sample_study(dir: &Path, protocol: &str) -> PathBuf {
@@ -586,17 +588,7 @@ fn scores_typed_into_the_workbook_are_analysed_like_the_csv() {
         .assert()
         .success();
     let rows = csv_rows(&root().join("sample_data/fst-mouse/scoring.csv"));
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet().set_name("scoring").unwrap();
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            match cell.parse::<f64>() {
-                Ok(v) if r > 0 => ws.write_number(r as u32, c as u16, v).unwrap(),
-                _ => ws.write_string(r as u32, c as u16, cell).unwrap(),
-            };
-        }
-    }
-    wb.save(study.join("sheets/capture.xlsx")).unwrap();
+    write_workbook(&study.join("sheets/capture.xlsx"), &[("scoring", rows)]);
     let json = analyze_ok(&study);
     assert_eq!(json["inputs"][2]["path"], "sheets/capture.xlsx");
     close(

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{analyze_fails, analyze_ok, csv_rows, preclin, read, rel, report_text, root};
+use crate::common::{
+    analyze_fails, analyze_ok, csv_rows, preclin, read, rel, report_text, root, write_workbook,
+};
 
 const SHEETS: [(&str, &str); 9] = [
     ("animals.csv", "sheets/animals.csv"),
@@ -603,22 +605,19 @@ fn sheets_typed_into_the_workbook_are_analysed_like_the_csv() {
     let by_csv = analyze_ok(&cms_study(&dir.path().join("csv")));
     // The weekly and Western blot sheets typed into capture.xlsx; their CSVs left empty.
     let study = cms_study(&dir.path().join("xlsx"));
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for name in ["weekly", "western-blot"] {
-        let path = study.join(format!("sheets/{name}.csv"));
-        let rows = csv_rows(&path);
-        let ws = wb.add_worksheet().set_name(name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                match cell.parse::<f64>() {
-                    Ok(v) if r > 0 => ws.write_number(r as u32, c as u16, v).unwrap(),
-                    _ => ws.write_string(r as u32, c as u16, cell).unwrap(),
-                };
-            }
-        }
-        std::fs::write(&path, format!("{}\r\n", rows[0].join(","))).unwrap();
-    }
-    wb.save(study.join("sheets/capture.xlsx")).unwrap();
+    let sheets: Vec<(&str, Vec<Vec<String>>)> = ["weekly", "western-blot"]
+        .into_iter()
+        .map(|name| {
+            let path = study.join(format!("sheets/{name}.csv"));
+            let rows = csv_rows(&path);
+            std::fs::write(&path, format!("{}\r\n", rows[0].join(","))).unwrap();
+            (name, rows)
+        })
+        .collect();
+    let save_workbook = |sheets: &[(&str, Vec<Vec<String>>)]| {
+        write_workbook(&study.join("sheets/capture.xlsx"), sheets)
+    };
+    save_workbook(&sheets);
     let by_xlsx = analyze_ok(&study);
     let inputs: Vec<&str> = by_xlsx["inputs"]
         .as_array()
@@ -636,6 +635,26 @@ fn sheets_typed_into_the_workbook_are_analysed_like_the_csv() {
     ] {
         assert_eq!(endpoint(&by_xlsx, name), endpoint(&by_csv, name), "{name}");
     }
+
+    // A bad cell of a worksheet is named by the workbook, the worksheet, the row and the
+    // column: spreadsheet row 4 of western-blot holds a negative band density.
+    let mut bad = sheets.clone();
+    let column = bad[1].1[0]
+        .iter()
+        .position(|c| c == "target_density")
+        .unwrap();
+    bad[1].1[3][column] = "-5".into();
+    save_workbook(&bad);
+    std::fs::remove_dir_all(study.join("results")).unwrap();
+    let err = analyze_fails(&study);
+    assert_located(
+        &err,
+        "capture.xlsx, sheet western-blot",
+        4,
+        "target_density",
+        "-5",
+    );
+    assert!(!study.join("results").exists());
 }
 
 #[test]

@@ -43,6 +43,24 @@ pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Writes a workbook of named worksheets, each given as rows of cells (header first), as
+/// someone typing the sheets into Excel would: numbers below the header as numbers.
+pub fn write_workbook(path: &Path, sheets: &[(&str, Vec<Vec<String>>)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet().set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                match cell.parse::<f64>() {
+                    Ok(v) if r > 0 => ws.write_number(r as u32, c as u16, v).unwrap(),
+                    _ => ws.write_string(r as u32, c as u16, cell).unwrap(),
+                };
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
 /// Log relative error against a certified value: the number of correct significant
 /// digits (15 when exact).
 pub fn lre(x: f64, certified: f64) -> f64 {

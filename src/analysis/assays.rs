@@ -367,10 +367,10 @@ fn read_hplc(
                         ),
                         "check the peak areas and nominal concentrations of this curve for a typo or swapped levels".into(),
                     ),
-                    None => sheet_error(st.path().to_path_buf(), &e),
+                    None => sheet_error(st.location(), &e),
                 }
             }
-            (AssayError::NoStandards { .. }, _) => sheet_error(samples.path().to_path_buf(), &e),
+            (AssayError::NoStandards { .. }, _) => sheet_error(samples.location(), &e),
             // "HPLC sample CODE (run R, M)": reported at that incubation's row.
             (
                 AssayError::NotPositive { place, .. } | AssayError::Inconsistent { place, .. },
@@ -402,11 +402,11 @@ fn read_hplc(
                             format!("`{column}` divides the result; enter the value used (above 0)")
                         },
                     ),
-                    None => sheet_error(samples.path().to_path_buf(), &e),
+                    None => sheet_error(samples.location(), &e),
                 }
             }
-            (_, Some(st)) => sheet_error(st.path().to_path_buf(), &e),
-            (_, None) => sheet_error(samples.path().to_path_buf(), &e),
+            (_, Some(st)) => sheet_error(st.location(), &e),
+            (_, None) => sheet_error(samples.location(), &e),
         })
 }
 
@@ -499,10 +499,10 @@ fn read_protein(
                         format!("(sample {}): {reason}", sheet.text(r, "blind_code")),
                         "the curve is not extrapolated: enter the dilution that brings the sample within the standards".into(),
                     ),
-                    None => sheet_error(sheet.path().to_path_buf(), &e),
+                    None => sheet_error(sheet.location(), &e),
                 }
             }
-            _ => sheet_error(sheet.path().to_path_buf(), &e),
+            _ => sheet_error(sheet.location(), &e),
         })
 }
 
@@ -781,7 +781,7 @@ fn read_western(
                     format!("the lanes are expressed as % of the {control} lanes of the same blot; load at least one {control} animal on every blot"),
                 )
             }
-            _ => sheet_error(sheet.path().to_path_buf(), &e),
+            _ => sheet_error(sheet.location(), &e),
         })
 }
 
@@ -844,7 +844,7 @@ fn read_weekly(
         // "animal CODE, week W": reported at that row.
         let place = match &e {
             AssayError::Negative { place, .. } | AssayError::NotPositive { place, .. } => place,
-            _ => return sheet_error(sheet.path().to_path_buf(), &e),
+            _ => return sheet_error(sheet.location(), &e),
         };
         let at = place
             .strip_prefix("animal ")
@@ -861,7 +861,7 @@ fn read_weekly(
                 e.to_string().replacen(place.as_str(), "on this row", 1),
                 "the sucrose test needs a positive total intake (sucrose + water) and, without a water bottle, the body weight; correct the row or leave the week's sucrose cell empty".into(),
             ),
-            None => sheet_error(sheet.path().to_path_buf(), &e),
+            None => sheet_error(sheet.location(), &e),
         }
     })?;
     Ok(Some(WeeklyRecords { rows, sucrose }))

@@ -125,7 +125,8 @@ pub(crate) fn scoring_of(study: &Study) -> Result<(&Scoring, f64), AnalysisError
 pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, AnalysisError> {
     let p = &study.protocol;
     let (s, session_s) = scoring_of(study)?;
-    let path = &table.path;
+    let location = table.location();
+    let path = &location;
     let col = |name: &str| table.column_index(name);
     let code_i = col("blind_code")?;
     let excluded_i = table.column_index("excluded").ok();

@@ -120,7 +120,7 @@ pub fn analyze(dir: &Path, data: Option<&Path>) -> Result<Analysis, crate::Error
             .any(|a| a.group == g && a.exclusion.is_none())
         {
             return Err(AnalysisError::Study {
-                path: table.path.clone(),
+                path: table.location(),
                 message: format!(
                     "group {} ({}) has no animal left to analyse",
                     group.id, group.label
@@ -134,7 +134,7 @@ pub fn analyze(dir: &Path, data: Option<&Path>) -> Result<Analysis, crate::Error
     }
     let statistics =
         run_statistics(&study.protocol, &scores).map_err(|e| crate::Error::Analysis {
-            path: table.path.display().to_string(),
+            path: table.location().display().to_string(),
             source: e,
         })?;
     Ok(Analysis {

@@ -90,8 +90,9 @@ pub fn filled_table(
 }
 
 impl Sheet {
-    pub fn path(&self) -> &Path {
-        &self.table.path
+    /// The file (and worksheet) the sheet was read from, as errors name it.
+    pub fn location(&self) -> std::path::PathBuf {
+        self.table.location()
     }
 
     /// Data rows (rows with something in the protocol's columns), as table indexes.
@@ -114,7 +115,7 @@ impl Sheet {
             .map(|c| self.table.cell(r, c).to_string())
             .unwrap_or_default();
         AnalysisError::cell(
-            &self.table.path,
+            &self.table.location(),
             self.table.row_number(r),
             column,
             &value,

@@ -202,6 +202,9 @@ fn split_line(line: &str, delimiter: u8) -> Vec<String> {
 struct Section {
     headers: Vec<String>,
     rows: Vec<(usize, Vec<String>)>,
+    /// Tab- or semicolon-separated: a comma in a number is a decimal comma (`23,456`), as
+    /// instruments set to a European locale write it.
+    decimal_comma: bool,
 }
 
 impl Section {
@@ -217,7 +220,11 @@ impl Section {
             }
             rows.push((i + 1, split_line(line, d)));
         }
-        Section { headers, rows }
+        Section {
+            headers,
+            rows,
+            decimal_comma: d != b',',
+        }
     }
 
     fn find(&self, names: &[&str]) -> Option<usize> {
@@ -298,9 +305,12 @@ fn cq_value(
             row,
             column: column.to_string(),
             value: text.to_string(),
-            hint:
+            hint: if !decimal_comma && parse_number(text, true).is_some() {
+                "this file is comma-separated, so its Cq values need a decimal point: export again with the point as decimal mark, or as tab-separated text, where a decimal comma is read".into()
+            } else {
                 "a Cq is a number of cycles, `Undetermined` or empty when the well did not amplify"
-                    .into(),
+                    .into()
+            },
         })
 }
 
@@ -313,6 +323,8 @@ struct WellColumns<'a> {
     target_name: &'a str,
     cq: usize,
     cq_name: &'a str,
+    /// Whether a comma in the Cq is the decimal mark (see [`Section`]).
+    decimal_comma: bool,
 }
 
 /// One sample well of an instrument export: the sample checked against the blind codes,
@@ -341,7 +353,13 @@ fn sample_well(
         well: cell(cells, columns.well).to_string(),
         sample: name.to_string(),
         target: gene.to_string(),
-        cq: cq_value(path, row, columns.cq_name, cell(cells, columns.cq), false)?,
+        cq: cq_value(
+            path,
+            row,
+            columns.cq_name,
+            cell(cells, columns.cq),
+            columns.decimal_comma,
+        )?,
         row,
     })
 }
@@ -362,6 +380,7 @@ fn quantstudio(
         target_name: "Target Name",
         cq,
         cq_name: &s.headers[cq],
+        decimal_comma: s.decimal_comma,
     };
     let task = s.find(&["Task"]);
     let omit = s.find(&["Omit"]);
@@ -405,6 +424,7 @@ fn cfx(
         target_name: "Target",
         cq: s.column(path, &["Cq"])?,
         cq_name: "Cq",
+        decimal_comma: s.decimal_comma,
     };
     let plate = plate_name(path);
     let mut data = QpcrData {
@@ -430,7 +450,8 @@ fn cfx(
 }
 
 fn capture_sheet(table: &DataTable, codes: Option<&[String]>) -> Result<QpcrData, IngestError> {
-    let path = table.path.as_path();
+    let location = table.location();
+    let path = location.as_path();
     let plate = table.column_index("plate").ok();
     let well = table.column_index("well")?;
     let sample = table.column_index("blind_code")?;
@@ -438,7 +459,7 @@ fn capture_sheet(table: &DataTable, codes: Option<&[String]>) -> Result<QpcrData
     let cq = table.column_index("cq")?;
     let undetermined = table.column_index("undetermined").ok();
     let mut data = QpcrData {
-        path: path.to_path_buf(),
+        path: table.path.clone(),
         format: QpcrFormat::CaptureSheet,
         wells: Vec::new(),
         controls_skipped: 0,
@@ -1378,6 +1399,33 @@ mod tests {
         assert_eq!(d.wells[2].target, "Gapdh");
         assert_eq!((d.wells[3].cq, d.wells[4].cq), (None, None));
         assert_eq!(d.wells[4].sample, "C02");
+    }
+
+    #[test]
+    fn decimal_commas_are_read_in_tab_separated_exports_and_explained_in_comma_separated_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        // QuantStudio on a European locale: tab-separated, `24,912`.
+        let text = std::fs::read_to_string(fixture("quantstudio-results.txt")).unwrap();
+        let european = text.replace("24.912", "24,912").replace("31.220", "31,220");
+        let p = write(&dir, "european.txt", &european);
+        let d = read_qpcr(&p, None).unwrap();
+        assert_eq!(d.wells[0].cq, Some(24.912));
+        assert_eq!(d.wells[4].cq, Some(31.220));
+        // A comma-separated CFX export cannot hold a decimal comma unquoted; a quoted one
+        // is refused with the way out.
+        let cfx = std::fs::read_to_string(fixture("cfx-quantification-cq-results.csv"))
+            .unwrap()
+            .replace("22.5866364536,", "\"22,5866364536\",");
+        let p = write(&dir, "cfx.csv", &cfx);
+        match read_qpcr(&p, None).unwrap_err() {
+            IngestError::NotNumeric {
+                row, value, hint, ..
+            } => {
+                assert_eq!((row, value.as_str()), (3, "22,5866364536"));
+                assert!(hint.contains("decimal point"), "{hint}");
+            }
+            e => panic!("{e}"),
+        }
     }
 
     fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {

@@ -27,7 +27,7 @@ pub struct FactorValues {
 
 fn blank_label(table: &DataTable, row: usize, column: &str, what: &str) -> IngestError {
     IngestError::BlankCell {
-        path: table.path.clone(),
+        path: table.location(),
         row,
         column: column.to_string(),
         hint: format!("every value needs its {what}; fill it in or clear the value"),
@@ -141,7 +141,7 @@ pub fn repeated_layout(
         let label = table.cell(r, wi);
         if !label.is_empty() && !within_col.levels.iter().any(|l| l == label) {
             return Err(IngestError::Layout {
-                path: table.path.clone(),
+                path: table.location(),
                 message: format!(
                     "level `{label}` of `{within}` has no value in `{value}` for any subject"
                 ),
@@ -161,7 +161,7 @@ pub fn repeated_layout(
         let (s, w) = (subjects.codes[i], within_col.codes[i]);
         if let Some(first) = cell_row[s * k + w] {
             return Err(IngestError::Layout {
-                path: table.path.clone(),
+                path: table.location(),
                 message: format!(
                     "row {row}: subject `{}` at `{within}` = `{}` again (first on row {})",
                     subjects.levels[s], within_col.levels[w], numbers.rows[first]
@@ -176,7 +176,7 @@ pub fn repeated_layout(
                 None => subject_group[s] = Some((b.codes[i], row)),
                 Some((g, first)) if g != b.codes[i] => {
                     return Err(IngestError::Layout {
-                        path: table.path.clone(),
+                        path: table.location(),
                         message: format!(
                             "row {row}: subject `{}` is in `{}` here but in `{}` on row {first}",
                             subjects.levels[s], b.levels[b.codes[i]], b.levels[g]
@@ -227,7 +227,7 @@ pub fn repeated_layout(
     }
     if layout.subjects.is_empty() {
         return Err(IngestError::Layout {
-            path: table.path.clone(),
+            path: table.location(),
             message: format!("no subject has a value at every level of `{within}`"),
             hint: "repeated-measures ANOVA needs complete subjects".into(),
         });
@@ -259,7 +259,7 @@ fn number_at(
     parse_number(cell, table.decimal_comma)
         .map(Some)
         .ok_or_else(|| IngestError::NotNumeric {
-            path: table.path.clone(),
+            path: table.location(),
             row: table.row_number(r),
             column: column.to_string(),
             value: cell.to_string(),
@@ -287,7 +287,7 @@ pub fn xy_columns(table: &DataTable, x: &str, y: &str) -> Result<XyColumns, Inge
             (None, Some(b)) => out.samples.push((row, b)),
             (Some(_), None) => {
                 return Err(IngestError::BlankCell {
-                    path: table.path.clone(),
+                    path: table.location(),
                     row,
                     column: y.to_string(),
                     hint: "a standard needs its response; fill it in or clear the concentration"
@@ -339,7 +339,7 @@ pub fn survival_columns(
         let row = times.rows[i];
         if times.values[i] < 0.0 {
             return Err(IngestError::BadValue {
-                path: table.path.clone(),
+                path: table.location(),
                 row,
                 column: time.to_string(),
                 value: table.cell(r, table.column_index(time)?).to_string(),
@@ -349,7 +349,7 @@ pub fn survival_columns(
         }
         let cell = table.cell(r, ei);
         let e = event_value(cell).ok_or_else(|| IngestError::BadValue {
-            path: table.path.clone(),
+            path: table.location(),
             row,
             column: event.to_string(),
             value: cell.to_string(),

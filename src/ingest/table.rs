@@ -12,6 +12,8 @@ use crate::protocol::closest;
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataTable {
     pub path: PathBuf,
+    /// The worksheet the table was read from, when `path` is a workbook.
+    pub sheet: Option<String>,
     pub headers: Vec<String>,
     /// Decimal comma: `1,5` means 1.5 (semicolon-separated files).
     pub decimal_comma: bool,
@@ -64,9 +66,16 @@ impl TableBuilder {
         self.row_numbers.push(row);
     }
 
-    fn finish(self, path: &Path, headers: Vec<String>, decimal_comma: bool) -> DataTable {
+    fn finish(
+        self,
+        path: &Path,
+        sheet: Option<String>,
+        headers: Vec<String>,
+        decimal_comma: bool,
+    ) -> DataTable {
         DataTable {
             path: path.to_path_buf(),
+            sheet,
             headers,
             decimal_comma,
             row_numbers: self.row_numbers,
@@ -287,7 +296,7 @@ fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
         }
         builder.push(row, record.iter());
     }
-    Ok(builder.finish(path, headers, semicolon))
+    Ok(builder.finish(path, None, headers, semicolon))
 }
 
 /// Spreadsheet row (1-based line) of a byte offset. The csv reader's own line count lags
@@ -375,7 +384,7 @@ fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<DataTable, IngestError>
         // Spreadsheet rows are 1-based; the header sits in the range's first row.
         builder.push(first_row + i + 1, cells.iter().map(String::as_str));
     }
-    Ok(builder.finish(path, headers, false))
+    Ok(builder.finish(path, Some(name), headers, false))
 }
 
 fn cell_text(c: &Data) -> String {
@@ -391,6 +400,15 @@ fn cell_text(c: &Data) -> String {
 }
 
 impl DataTable {
+    /// Where the table came from, as errors name it: the file, and for a workbook the
+    /// worksheet (`sheets/capture.xlsx, sheet hplc_samples`).
+    pub fn location(&self) -> PathBuf {
+        match &self.sheet {
+            Some(sheet) => PathBuf::from(format!("{}, sheet {sheet}", self.path.display())),
+            None => self.path.clone(),
+        }
+    }
+
     /// Number of data rows (blank rows are not kept).
     pub fn row_count(&self) -> usize {
         self.row_numbers.len()
@@ -420,7 +438,7 @@ impl DataTable {
             None => format!("the columns are: {}", self.headers.join(", ")),
         };
         Err(IngestError::NoColumn {
-            path: self.path.clone(),
+            path: self.location(),
             column: column.to_string(),
             hint,
         })
@@ -463,7 +481,7 @@ impl DataTable {
                 }
                 None => {
                     return Err(IngestError::NotNumeric {
-                        path: self.path.clone(),
+                        path: self.location(),
                         row,
                         column: column.to_string(),
                         value: cell.to_string(),
@@ -532,7 +550,7 @@ pub fn grouped_values(
         let label = table.cell(cursor, gi);
         if label.is_empty() {
             return Err(IngestError::BlankCell {
-                path: table.path.clone(),
+                path: table.location(),
                 row: *row,
                 column: group.to_string(),
                 hint: "every value needs its group; fill in the group or clear the value".into(),
