@@ -440,6 +440,20 @@ fn bad_assay_sheets_are_refused_at_their_row_and_column() {
     set_cell(&s.join("sheets/weekly.csv"), 3, "week", "0");
     let err = analyze_fails(&s);
     assert_located(&err, "weekly.csv", 3, "week", "repeats week 0");
+
+    // A logistic curve asked of BCA standards that lie on a straight line.
+    let s = fresh("4pl");
+    let toml = s.join("study.toml");
+    let method = "method = \"BCA, bovine serum albumin standards\"";
+    let text = read(&toml).replacen(method, &format!("{method}\ncurve = \"4pl\""), 1);
+    std::fs::write(&toml, text).unwrap();
+    let err = analyze_fails(&s);
+    assert!(
+        err.contains("protein-assay.csv: protein plate BCA-1")
+            && err.contains("no convergence")
+            && err.contains("set curve = \"linear\""),
+        "{err}"
+    );
 }
 
 #[test]

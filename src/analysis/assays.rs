@@ -22,7 +22,7 @@ use crate::assay::sucrose::{self, SucroseResult, WeeklyIntake};
 use crate::assay::western::{self, WesternLane, WesternResult};
 use crate::assay::AssayError;
 use crate::protocol::{Assay, AssayKind, CurveShape, CurveWeighting, RowLayout, SheetSpec};
-use crate::stats::{CurveModel, Weighting};
+use crate::stats::{CurveModel, StatsError, Weighting};
 
 /// An animal excluded on the `animals` sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +110,9 @@ fn sheet_error(path: PathBuf, e: &AssayError) -> AnalysisError {
     let hint = match e {
         AssayError::OutsideCurve { .. } => {
             "dilute the sample to fall within the standards and re-assay, or check the value"
+        }
+        AssayError::Fit { source, .. } if matches!(**source, StatsError::NotConverged { .. }) => {
+            "check the standards for a typo; if they lie on a straight line, set curve = \"linear\" for this assay in the protocol"
         }
         AssayError::Fit { .. } => "check the standards: enough distinct concentrations, no typo",
         _ => "check the rows named and correct the sheet",

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::study::{filled_cells, Study};
 use super::AnalysisError;
-use crate::ingest::{self, number_hint, parse_number, DataTable, IngestError};
+use crate::ingest::{self, parse_number, DataTable, IngestError};
 use crate::protocol::{ChoiceSource, ColumnKind, ColumnSpec, SheetSpec};
 
 pub(crate) use crate::ingest::parse_yes_no as yes;
@@ -199,12 +199,8 @@ impl Sheet {
         }
         match c.kind {
             ColumnKind::Number | ColumnKind::Integer => {
-                let v = parse_number(cell, self.table.decimal_comma).ok_or_else(|| {
-                    bad(
-                        "is not a number".into(),
-                        number_hint(cell, self.table.decimal_comma),
-                    )
-                })?;
+                let v = parse_number(cell, self.table.decimal_comma)
+                    .ok_or_else(|| bad("is not a number".into(), self.table.number_hint(cell)))?;
                 if c.kind == ColumnKind::Integer && v.fract() != 0.0 {
                     return Err(bad(
                         "is not a whole number".into(),

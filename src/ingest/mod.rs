@@ -17,6 +17,6 @@ pub use layout::{
 };
 
 pub use table::{
-    grouped_values, number_hint, parse_number, parse_yes_no, read_table, DataTable, GroupedValues,
-    IngestError, NumericColumn,
+    grouped_values, parse_number, parse_yes_no, read_table, DataTable, GroupedValues, IngestError,
+    NumericColumn,
 };

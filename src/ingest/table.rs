@@ -409,6 +409,23 @@ impl DataTable {
         }
     }
 
+    /// What to do about `cell` of this table, which is not a number.
+    pub fn number_hint(&self, cell: &str) -> String {
+        if cell.contains(',') && !self.decimal_comma {
+            if self.sheet.is_some() {
+                "the cell holds text: type the number with the decimal mark of your spreadsheet, so that it is stored as a number".into()
+            } else {
+                "this file is comma-separated, so write decimals with a point (12.5), or save it with semicolons to use decimal commas".into()
+            }
+        } else if cell.chars().any(|c| c.is_ascii_digit()) {
+            "write only the number, without units or other text; leave the cell empty if the value is missing".into()
+        } else if self.headers.iter().any(|h| h.eq_ignore_ascii_case("notes")) {
+            "leave the cell empty if the value is missing; use the notes column for remarks".into()
+        } else {
+            "write the number, or leave the cell empty if the value is missing".into()
+        }
+    }
+
     /// Number of data rows (blank rows are not kept).
     pub fn row_count(&self) -> usize {
         self.row_numbers.len()
@@ -485,7 +502,7 @@ impl DataTable {
                         row,
                         column: column.to_string(),
                         value: cell.to_string(),
-                        hint: number_hint(cell, self.decimal_comma),
+                        hint: self.number_hint(cell),
                     })
                 }
             }
@@ -600,17 +617,6 @@ pub fn parse_number(cell: &str, decimal_comma: bool) -> Option<f64> {
     text.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// What to do about a cell that is not a number.
-pub fn number_hint(cell: &str, decimal_comma: bool) -> String {
-    if cell.contains(',') && !decimal_comma {
-        "this file is comma-separated, so write decimals with a point (12.5), or save it with semicolons to use decimal commas".into()
-    } else if cell.chars().any(|c| c.is_ascii_digit()) {
-        "write only the number, without units or other text; leave the cell empty if the value is missing".into()
-    } else {
-        "leave the cell empty if the value is missing; use the notes column for remarks".into()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -635,5 +641,33 @@ mod tests {
         assert_eq!(parse_number("-3.25e2", false), Some(-325.0));
         assert_eq!(parse_number("NaN", false), None);
         assert_eq!(parse_number("inf", false), None);
+    }
+
+    #[test]
+    fn the_hint_for_a_bad_number_fits_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            read_table(&p, None).unwrap()
+        };
+        let with_notes = csv("a.csv", "dose,notes\n1,\n");
+        let without = csv("b.csv", "dose,area\n1,2\n");
+        assert!(with_notes
+            .number_hint("12,5")
+            .contains("decimals with a point"));
+        assert!(with_notes.number_hint("12 mg").contains("without units"));
+        assert!(with_notes.number_hint("lost").contains("notes column"));
+        assert!(!without.number_hint("lost").contains("notes"));
+        // A decimal comma in a workbook is text typed into a number cell.
+        let p = dir.path().join("c.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet().set_name("doses").unwrap();
+        ws.write_string(0, 0, "dose").unwrap();
+        ws.write_string(1, 0, "12,5").unwrap();
+        wb.save(&p).unwrap();
+        let book = read_table(&p, Some("doses")).unwrap();
+        assert!(book.number_hint("12,5").contains("stored as a number"));
+        assert_eq!(book.location(), dir.path().join("c.xlsx, sheet doses"));
     }
 }

@@ -208,7 +208,7 @@ pub fn fit_four_parameter_logistic(
     }
     if !converged || !p.iter().all(|v| v.is_finite()) {
         return Err(not_converged(
-            "the standards do not define a sigmoid curve (no convergence); try a linear or quadratic model",
+            "the standards do not define a sigmoid curve (no convergence); a straight line may fit them",
         ));
     }
     r = residuals(&p, x, y);
