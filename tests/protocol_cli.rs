@@ -409,4 +409,18 @@ fn assay_options_are_checked_where_they_apply() {
     ] {
         assert!(stderr.contains(message), "`{message}` missing:\n{stderr}");
     }
+
+    // A second assay of a kind would not be analysed: refused.
+    let text = builtin_text("cms-cyp-rat").replacen(
+        "[[assays]]\nid = \"protein\"",
+        "[[assays]]\nid = \"protein-lowry\"\nkind = \"protein-assay\"\ntitle = \"Lowry\"\nsheets = [\"protein-assay\"]\n\n[[assays]]\nid = \"protein\"",
+        1,
+    );
+    let (stderr, _) = check_fails(&text);
+    assert!(
+        stderr.contains(
+            "assay `protein` is a second protein-assay assay (the first is `protein-lowry`)"
+        ),
+        "{stderr}"
+    );
 }

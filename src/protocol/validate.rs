@@ -833,7 +833,28 @@ fn check_sheets(c: &mut Checker, p: &Protocol) {
             }
         }
         check_assay_options(c, i, a);
+        // `analyze` reads one assay of each kind: a second one would be left out unseen.
+        if let Some(first) = p.assays[..i].iter().find(|b| b.kind == a.kind) {
+            c.report(
+                format!("assays[{i}].kind"),
+                format!(
+                    "assay `{}` is a second {} assay (the first is `{}`); one assay of each kind is analysed",
+                    a.id,
+                    kind_name(a.kind),
+                    first.id
+                ),
+                "merge them: one assay lists every metabolite, target or sheet of its kind",
+            );
+        }
     }
+}
+
+/// The protocol-file spelling of an assay kind (`hplc-activity`).
+fn kind_name(kind: super::AssayKind) -> String {
+    toml::Value::try_from(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 /// The optional fields of an assay: only where they apply, and with sensible values.
@@ -860,10 +881,7 @@ fn check_assay_options(c: &mut Checker, i: usize, a: &super::Assay) {
                 format!(
                     "assay `{}` ({}) does not use `{field}`",
                     a.id,
-                    toml::Value::try_from(a.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default()
+                    kind_name(a.kind)
                 ),
                 "remove it, or move it to the assay it belongs to",
             );
