@@ -4,7 +4,7 @@
 //! values, blind codes of the allocation key, yes/no flags and required cells. A bad cell
 //! is reported with its file, spreadsheet row, column, value and a hint.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::study::{filled_cells, Study};
 use super::AnalysisError;
@@ -91,7 +91,7 @@ pub fn filled_table(
 
 impl Sheet {
     /// The file (and worksheet) the sheet was read from, as errors name it.
-    pub fn location(&self) -> std::path::PathBuf {
+    pub fn location(&self) -> PathBuf {
         self.table.location()
     }
 
