@@ -16,10 +16,15 @@
 
 use std::collections::BTreeMap;
 
-use super::study::Study;
+use super::cells::check_cell;
+use super::consistency::{check_animal, ScoringRules};
+use super::study::{KeyEntry, Study};
 use super::AnalysisError;
 use crate::ingest::{parse_number, DataTable};
-use crate::protocol::{bin_column, CensorPoint, LatencyOrigin, Protocol, Scoring, ScoringMethod};
+use crate::protocol::{
+    bin_column, capture_sheets, CaptureColumn, CensorPoint, LatencyOrigin, Protocol, Scoring,
+    ScoringMethod,
+};
 
 /// Why an animal is left out of the statistics.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,10 +233,41 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
     };
     scalar_columns.extend(bout_columns.iter().cloned());
 
+    // Columns of the sheet that no score rule below reads (identity, test date, body weight,
+    // water temperature, notes) are checked as the data dictionary says. The exclusion
+    // reason may also be a reason the protocol did not foresee, so it is read below.
+    let scored: Vec<String> = score_columns(p)
+        .into_iter()
+        .chain(["blind_code", "excluded", "exclusion_reason"].map(String::from))
+        .collect();
+    let record_columns: Vec<(CaptureColumn, usize)> = capture_sheets(p)
+        .into_iter()
+        .find(|sheet| sheet.name == "scoring")
+        .map(|sheet| sheet.columns)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| !scored.contains(&c.name))
+        .filter_map(|c| col(&c.name).ok().map(|i| (c, i)))
+        .collect();
+    let rules = ScoringRules {
+        window,
+        method: s.method,
+        bins: bins.clone(),
+        samples,
+        sampling_interval_s: s.sampling_interval_s.unwrap_or(5.0),
+        latency: s.latency.as_ref().map(|l| {
+            let (behaviour, censor) = latency.clone().expect("latency follows the protocol");
+            (behaviour, censor, l.measured_from)
+        }),
+    };
+
     let mut animals: Vec<AnimalScores> = Vec::new();
     for r in 0..table.row_count() {
         let row = table.row_number(r);
         let code = table.cell(r, code_i);
+        for (column, i) in &record_columns {
+            check_cell(table, path, r, *i, column, &|c| study.entry(c).is_some())?;
+        }
         if code.is_empty() {
             return Err(cell_error(
                 row,
@@ -259,6 +295,7 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
                 "each animal has one row; delete or correct the repeated one".into(),
             ));
         }
+        check_identity(table, path, r, entry)?;
         let mut exclusion = None;
         if let Some(ei) = excluded_i {
             let cell = table.cell(r, ei);
@@ -284,6 +321,16 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
                             "give the reason, e.g. one of the protocol's criteria: {}",
                             ids.join(", ")
                         ),
+                    ));
+                }
+                let notes = table.column_index("notes").map_or("", |i| table.cell(r, i));
+                if reason == "other" && notes.is_empty() {
+                    return Err(cell_error(
+                        row,
+                        "exclusion_reason",
+                        reason,
+                        "needs a note: `notes` is empty".into(),
+                        "say in the notes column why the animal was excluded".into(),
                     ));
                 }
                 let reason = p
@@ -430,6 +477,7 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
                 });
             }
         }
+        check_animal(&rules, table, path, r, &animal)?;
         animals.push(animal);
     }
     let missing: Vec<&str> = study
@@ -455,4 +503,46 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
         latency,
         scalar_columns,
     })
+}
+
+/// The identity cells preclin filled in (run order, cage, batch) must still be those of
+/// the allocation key for the row's blind code: a row typed or pasted under another
+/// animal's code would otherwise be analysed as that animal.
+fn check_identity(
+    table: &DataTable,
+    path: &std::path::Path,
+    r: usize,
+    entry: &KeyEntry,
+) -> Result<(), AnalysisError> {
+    for (column, expected) in [
+        ("run_order", &entry.run_order),
+        ("cage", &entry.cage),
+        ("batch", &entry.batch),
+    ] {
+        let Ok(c) = table.column_index(column) else {
+            continue;
+        };
+        let cell = table.cell(r, c);
+        if cell.is_empty() || expected.is_empty() {
+            continue;
+        }
+        let same = match (cell.parse::<f64>(), expected.parse::<f64>()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => cell == expected,
+        };
+        if !same {
+            return Err(AnalysisError::cell(
+                path,
+                table.row_number(r),
+                column,
+                cell,
+                format!(
+                    "does not match blind code `{}`, whose {column} is {expected} in the allocation",
+                    entry.blind_code
+                ),
+                "the row's blind code or its identity cells were changed; restore the row as the template wrote it (sheets/run-order.csv)".into(),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -4,8 +4,10 @@
 //! figures) in memory, so that nothing is written unless everything succeeded.
 
 mod assays;
+mod cells;
 mod cms;
 mod cms_output;
+mod consistency;
 mod events;
 mod fst;
 mod output;

@@ -6,10 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::cells::check_cell;
 use super::study::{filled_cells, Study};
 use super::AnalysisError;
 use crate::ingest::{self, parse_number, DataTable, IngestError};
-use crate::protocol::{ChoiceSource, ColumnKind, ColumnSpec, SheetSpec};
+use crate::protocol::{CaptureColumn, ColumnSpec, SheetSpec};
 
 pub(crate) use crate::ingest::parse_yes_no as yes;
 
@@ -178,94 +179,31 @@ impl Sheet {
         c: &ColumnSpec,
         cell: &str,
     ) -> Result<(), AnalysisError> {
-        let bad = |problem: String, hint: String| self.error(r, &c.name, problem, hint);
-        if cell.is_empty() {
-            return if c.required {
-                Err(bad(
-                    "is empty".into(),
-                    format!(
-                        "`{}` is required on every row of the {} sheet{}",
-                        c.name,
-                        self.spec.name,
-                        c.description
-                            .as_ref()
-                            .map(|d| format!(" ({d})"))
-                            .unwrap_or_default()
-                    ),
-                ))
-            } else {
-                Ok(())
-            };
+        if cell.is_empty() && c.required {
+            return Err(self.error(
+                r,
+                &c.name,
+                "is empty".into(),
+                format!(
+                    "`{}` is required on every row of the {} sheet{}",
+                    c.name,
+                    self.spec.name,
+                    c.description
+                        .as_ref()
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default()
+                ),
+            ));
         }
-        match c.kind {
-            ColumnKind::Number | ColumnKind::Integer => {
-                let v = parse_number(cell, self.table.decimal_comma)
-                    .ok_or_else(|| bad("is not a number".into(), self.table.number_hint(cell)))?;
-                if c.kind == ColumnKind::Integer && v.fract() != 0.0 {
-                    return Err(bad(
-                        "is not a whole number".into(),
-                        "enter a whole number, e.g. 3".into(),
-                    ));
-                }
-                if let Some(min) = c.min.filter(|&m| v < m) {
-                    let problem = if min == 0.0 {
-                        "is negative".to_string()
-                    } else {
-                        format!("is below {min}")
-                    };
-                    return Err(bad(problem, limits_hint(c)));
-                }
-                if let Some(max) = c.max.filter(|&m| v > m) {
-                    return Err(bad(format!("is above {max}"), limits_hint(c)));
-                }
-            }
-            ColumnKind::Choice => {
-                if c.choices_from == Some(ChoiceSource::BlindCodes) {
-                    if study.entry(cell).is_none() {
-                        return Err(bad(
-                            "is not a blind code of this study".into(),
-                            "codes are case-sensitive; compare with sheets/run-order.csv".into(),
-                        ));
-                    }
-                } else if !c.choices.is_empty() && !c.choices.iter().any(|x| x == cell) {
-                    let hint = match crate::protocol::closest(cell, &c.choices) {
-                        Some(best) => format!(
-                            "did you mean `{best}`? The allowed values are: {}",
-                            c.choices.join(", ")
-                        ),
-                        None => format!("the allowed values are: {}", c.choices.join(", ")),
-                    };
-                    return Err(bad("is not one of the allowed values".into(), hint));
-                }
-            }
-            ColumnKind::YesNo => {
-                if yes(cell).is_none() {
-                    return Err(bad(
-                        "is not yes or no".into(),
-                        "write yes (or 1), or leave the cell empty for no".into(),
-                    ));
-                }
-            }
-            ColumnKind::Text | ColumnKind::Date => {}
-        }
-        Ok(())
+        let column = CaptureColumn::from_spec(c);
+        let i = self.table.column_index(&c.name)?;
+        check_cell(
+            &self.table,
+            &self.table.location(),
+            r,
+            i,
+            &column,
+            &|code| study.entry(code).is_some(),
+        )
     }
-}
-
-fn limits_hint(c: &ColumnSpec) -> String {
-    let range = match (c.min, c.max) {
-        (Some(a), Some(b)) => format!("between {a} and {b}"),
-        (Some(a), None) => format!("at least {a}"),
-        (None, Some(b)) => format!("at most {b}"),
-        (None, None) => String::new(),
-    };
-    let what = c
-        .description
-        .as_ref()
-        .map(|d| format!(" ({d})"))
-        .unwrap_or_default();
-    format!(
-        "`{}`{what} must be {range}; check the value and its unit",
-        c.name
-    )
 }

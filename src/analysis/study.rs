@@ -39,6 +39,9 @@ pub struct KeyEntry {
     /// Index into the protocol's groups.
     pub group: usize,
     pub cage: String,
+    /// Testing batch and position in the run order, as the key gives them ("" when absent).
+    pub batch: String,
+    pub run_order: String,
     pub row: usize,
 }
 
@@ -124,11 +127,16 @@ pub fn load_study(dir: &Path) -> Result<Study, AnalysisError> {
         });
     }
     let table = ingest::read_table(&key_path, None)?;
-    let (ci, gi, cage_i) = (
+    let (ci, gi) = (
         table.column_index("blind_code")?,
         table.column_index("group")?,
-        table.column_index("cage").ok(),
     );
+    let optional = |r: usize, name: &str| {
+        table
+            .column_index(name)
+            .map(|c| table.cell(r, c).to_string())
+            .unwrap_or_default()
+    };
     let groups: BTreeMap<&str, usize> = study
         .protocol
         .design
@@ -167,9 +175,9 @@ pub fn load_study(dir: &Path) -> Result<Study, AnalysisError> {
         key.push(KeyEntry {
             blind_code: code.to_string(),
             group,
-            cage: cage_i
-                .map(|c| table.cell(r, c).to_string())
-                .unwrap_or_default(),
+            cage: optional(r, "cage"),
+            batch: optional(r, "batch"),
+            run_order: optional(r, "run_order"),
             row,
         });
     }

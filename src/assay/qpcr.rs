@@ -124,8 +124,7 @@ pub fn read_qpcr(path: &Path, codes: Option<&[String]>) -> Result<QpcrData, Inge
         path: path.to_path_buf(),
         source,
     })?;
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = crate::ingest::decode_text(path, &bytes)?;
     let lines: Vec<&str> = text.lines().collect();
     let Some(first) = lines.iter().position(|l| !l.trim().is_empty()) else {
         return Err(IngestError::EmptyFile {

@@ -144,7 +144,7 @@ pub fn read_event_log(path: &Path) -> Result<EventLog, IngestError> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_event_log(path, &String::from_utf8_lossy(&bytes))
+    parse_event_log(path, &super::decode_text(path, &bytes)?)
 }
 
 /// Reads an event log from text; `path` is used in messages only.

@@ -17,6 +17,8 @@ pub use layout::{
 };
 
 pub use table::{
-    grouped_values, parse_number, parse_yes_no, read_table, DataTable, GroupedValues, IngestError,
-    NumericColumn,
+    grouped_values, guard_cell, parse_number, parse_yes_no, read_table, unguard_cell, DataTable,
+    GroupedValues, IngestError, NumericColumn,
 };
+
+pub(crate) use table::decode_text;

@@ -154,6 +154,19 @@ pub enum IngestError {
         row: usize,
         message: String,
     },
+    /// Bytes that are not UTF-8 text: decoding them any other way would change characters
+    /// without a word.
+    #[error("{path}, row {row}: byte 0x{byte:02X} is not UTF-8 text\nhelp: save the file as UTF-8 (Excel: Save As › \"CSV UTF-8 (Comma delimited)\"); preclin does not guess another encoding, as that could change characters silently")]
+    Encoding { path: PathBuf, row: usize, byte: u8 },
+    /// A row with more or fewer cells than the header: its cells would land in the wrong columns.
+    #[error("{path}, row {row}: {cells} cells but the header has {columns} columns\nhelp: {hint}")]
+    Ragged {
+        path: PathBuf,
+        row: usize,
+        cells: usize,
+        columns: usize,
+        hint: String,
+    },
     #[error("cannot read workbook {path}: {message}")]
     Workbook { path: PathBuf, message: String },
     #[error("{path} has no sheet `{sheet}`\nhelp: its sheets are: {available}")]
@@ -241,13 +254,119 @@ pub fn read_table(path: &Path, sheet: Option<&str>) -> Result<DataTable, IngestE
     Ok(table)
 }
 
+/// The text of a data file: UTF-8 (a byte-order mark is dropped), or UTF-16 when the file
+/// starts with its byte-order mark (Excel's "Unicode text"). Anything else is refused at the
+/// row of the first bad byte.
+pub(crate) fn decode_text(path: &Path, bytes: &[u8]) -> Result<String, IngestError> {
+    let utf16 = |big: bool, body: &[u8]| -> Result<String, IngestError> {
+        let units = body.chunks(2).map(|c| {
+            let pair = [c[0], *c.get(1).unwrap_or(&0)];
+            if big {
+                u16::from_be_bytes(pair)
+            } else {
+                u16::from_le_bytes(pair)
+            }
+        });
+        let mut text = String::with_capacity(body.len() / 2);
+        for unit in char::decode_utf16(units) {
+            match unit {
+                Ok(c) => text.push(c),
+                Err(e) => {
+                    return Err(IngestError::Encoding {
+                        path: path.to_path_buf(),
+                        row: text.matches('\n').count() + 1,
+                        byte: (e.unpaired_surrogate() >> 8) as u8,
+                    })
+                }
+            }
+        }
+        Ok(text)
+    };
+    match bytes {
+        [0xFF, 0xFE, body @ ..] => utf16(false, body),
+        [0xFE, 0xFF, body @ ..] => utf16(true, body),
+        _ => {
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            match std::str::from_utf8(body) {
+                Ok(t) => Ok(t.to_string()),
+                Err(e) => {
+                    let at = e.valid_up_to();
+                    Err(IngestError::Encoding {
+                        path: path.to_path_buf(),
+                        row: body[..at].iter().filter(|&&b| b == b'\n').count() + 1,
+                        byte: body[at],
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// A text cell as preclin writes it into CSV so that no spreadsheet runs it as a formula
+/// (OWASP, CSV injection): text starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return, after any leading apostrophes, gets one more apostrophe in front. Numbers
+/// (`-1.5`, `+2e3`) are left as they are. [`unguard_cell`] undoes it.
+pub fn guard_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if needs_guard(cell) && !is_plain_number(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The text of a cell written by [`guard_cell`]: one leading apostrophe is dropped when
+/// what follows it would be read as a formula.
+pub fn unguard_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => cell,
+    }
+}
+
+fn needs_guard(cell: &str) -> bool {
+    matches!(
+        cell.trim_start_matches('\'').as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
+/// `[-+]digits[.digits][e[-+]digits]` (or `.digits`): what a spreadsheet reads as a number.
+fn is_plain_number(cell: &str) -> bool {
+    let b = cell.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'-' | b'+')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    let mut n = digits(&mut i);
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        n += digits(&mut i);
+    }
+    if n == 0 {
+        return false;
+    }
+    if i < b.len() && matches!(b[i], b'e' | b'E') {
+        i += 1;
+        if i < b.len() && matches!(b[i], b'-' | b'+') {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
 fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
     let bytes = std::fs::read(path).map_err(|source| IngestError::Open {
         path: path.to_path_buf(),
         source,
     })?;
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = decode_text(path, &bytes)?;
     // Semicolons in the header mean a European CSV, where the comma is the decimal mark.
     let first_line = text.lines().next().unwrap_or("");
     let semicolon = first_line.matches(';').count() > first_line.matches(',').count();
@@ -257,7 +376,10 @@ fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.records().next() {
-        Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
+        Some(Ok(r)) => r
+            .iter()
+            .map(|h| unguard_cell(h.trim()).to_string())
+            .collect(),
         Some(Err(e)) => return Err(csv_error(path, &e, &mut LineCounter::new(text.as_bytes()))),
         None => {
             return Err(IngestError::Empty {
@@ -277,26 +399,48 @@ fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
         let row = record
             .position()
             .map_or(0, |p| lines.line_at(p.byte() as usize));
-        if record.len() > headers.len()
-            && record
-                .iter()
-                .skip(headers.len())
-                .any(|c| !c.trim().is_empty())
-        {
-            // Usually a decimal comma in a comma-separated file: 150,2 splits into two cells.
-            return Err(IngestError::Csv {
-                path: path.to_path_buf(),
-                row,
-                message: format!(
-                    "{} cells but the header has {} columns\nhelp: a decimal comma in a comma-separated file splits a number in two; write 150.2, or separate the columns with semicolons",
-                    record.len(),
-                    headers.len()
-                ),
-            });
+        // A row of blank cells is a blank row, however many separators it has.
+        if record.len() != headers.len() && record.iter().any(|c| !c.trim().is_empty()) {
+            return Err(ragged(path, row, &record, &headers, semicolon));
         }
-        builder.push(row, record.iter());
+        builder.push(row, record.iter().map(unguard_cell));
     }
     Ok(builder.finish(path, None, headers, semicolon))
+}
+
+/// The error for a row whose cells do not line up with the header, with a hint that fits
+/// what probably happened.
+fn ragged(
+    path: &Path,
+    row: usize,
+    record: &csv::StringRecord,
+    headers: &[String],
+    semicolon: bool,
+) -> IngestError {
+    let hint = if record.len() > headers.len() {
+        let extra = record.len() - headers.len();
+        let mut hint = format!(
+            "an extra separator shifts every cell after it into the wrong column; remove the {extra} extra cell{} so that the row has exactly {} cells",
+            if extra == 1 { "" } else { "s" },
+            headers.len()
+        );
+        if !semicolon {
+            hint.push_str(" (a decimal comma, as in 150,2, splits a number in two in a comma-separated file: write 150.2, or separate the columns with semicolons)");
+        }
+        hint
+    } else {
+        format!(
+            "a missing separator shifts every cell after it into the wrong column; give the row all {} cells (empty ones too), as under the header",
+            headers.len()
+        )
+    };
+    IngestError::Ragged {
+        path: path.to_path_buf(),
+        row,
+        cells: record.len(),
+        columns: headers.len(),
+        hint,
+    }
 }
 
 /// Spreadsheet row (1-based line) of a byte offset. The csv reader's own line count lags
@@ -395,6 +539,17 @@ fn cell_text(c: &Data) -> String {
         Data::Float(f) => format!("{f:?}").trim_end_matches(".0").to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
+        // A date cell reads as its ISO date (with the time when it has one), never as
+        // Excel's day count.
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, day, h, mi, sec, ms) = d.to_ymd_hms_milli();
+            if (h, mi, sec, ms) == (0, 0, 0, 0) {
+                format!("{y:04}-{mo:02}-{day:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{day:02}T{h:02}:{mi:02}:{sec:02}")
+            }
+        }
+        Data::DateTimeIso(s) => s.clone(),
         other => other.to_string(),
     }
 }

@@ -62,7 +62,8 @@ impl CaptureColumn {
         self
     }
 
-    fn from_spec(spec: &ColumnSpec) -> Self {
+    /// The capture column of a `[[sheets.columns]]` entry.
+    pub fn from_spec(spec: &ColumnSpec) -> Self {
         CaptureColumn {
             name: spec.name.clone(),
             kind: spec.kind,

@@ -110,8 +110,10 @@ pub(crate) fn csv_text(rows: &[Vec<String>]) -> Vec<u8> {
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     for r in rows {
-        // Writing to a Vec cannot fail.
-        w.write_record(r).expect("write CSV to memory");
+        // Writing to a Vec cannot fail. Text that a spreadsheet would run as a formula is
+        // written so that it shows as text (and reads back as it was).
+        w.write_record(r.iter().map(|c| crate::ingest::guard_cell(c).into_owned()))
+            .expect("write CSV to memory");
     }
     w.into_inner().expect("flush CSV to memory")
 }
