@@ -19,8 +19,11 @@ pub enum Error {
     Workbook(#[from] rust_xlsxwriter::XlsxError),
     #[error(transparent)]
     Ingest(Box<IngestError>),
-    #[error(transparent)]
-    Stats(#[from] StatsError),
+    #[error("{source}\nhelp: {}", .source.hint())]
+    Stats {
+        #[from]
+        source: StatsError,
+    },
     #[error(transparent)]
     Study(Box<crate::analysis::AnalysisError>),
     #[error("{path}: column {column} has no group {level:?}\nhelp: the groups are {}", known.join(", "))]
@@ -30,7 +33,7 @@ pub enum Error {
         level: String,
         known: Vec<String>,
     },
-    #[error("{path}: {source}")]
+    #[error("{path}: {source}\nhelp: {}", .source.hint())]
     Analysis { path: String, source: StatsError },
     #[error("--scores {given:?} must be {groups} numbers separated by commas, one per group in order of first appearance")]
     Scores { given: String, groups: usize },

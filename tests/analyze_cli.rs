@@ -442,6 +442,107 @@ fn user_text_is_escaped_in_the_report() {
     }
 }
 
+/// OWASP CSV injection: a group label that a spreadsheet would run as a formula is written
+/// as text into every CSV preclin writes, and reads back as the label.
+#[test]
+fn a_label_that_looks_like_a_formula_is_written_as_text() {
+    let label = r#"=HYPERLINK("http://x","y")"#;
+    let dir = tempfile::tempdir().unwrap();
+    let protocol = dir.path().join("mine.toml");
+    let text = crate::common::builtin_text("fst-mouse").replacen(
+        "label = \"Vehicle\"",
+        r#"label = '=HYPERLINK("http://x","y")'"#,
+        1,
+    );
+    std::fs::write(&protocol, text).unwrap();
+    let study = dir.path().join("s");
+    preclin()
+        .arg("template")
+        .arg(&protocol)
+        .args(["--seed", "20261121", "--out"])
+        .arg(&study)
+        .assert()
+        .success();
+    std::fs::copy(
+        root().join("sample_data/fst-mouse/scoring.csv"),
+        study.join("sheets/scoring.csv"),
+    )
+    .unwrap();
+    preclin().arg("analyze").arg(&study).assert().success();
+    for file in ["key/solution-key.csv", "results/animals.csv"] {
+        let path = study.join(file);
+        let raw = read(&path);
+        assert!(
+            raw.contains(r#""'=HYPERLINK(""http://x"",""y"")""#),
+            "{file} does not guard the label:\n{raw}"
+        );
+        assert!(
+            !raw.lines()
+                .any(|l| l.split(',').any(|c| c.starts_with('='))),
+            "{file} has a cell starting with `=`"
+        );
+        let table = preclin::ingest::read_table(&path, None).unwrap();
+        let column = table
+            .column_index("group_label")
+            .or_else(|_| table.column_index("label"))
+            .unwrap();
+        let labels: Vec<&str> = (0..table.row_count())
+            .map(|r| table.cell(r, column))
+            .collect();
+        assert!(labels.contains(&label), "{file} reads back {labels:?}");
+    }
+}
+
+/// The capture workbook writes text as text cells: a protocol's column description that
+/// starts with `=` is a string in the workbook, never a formula.
+#[test]
+fn a_description_that_looks_like_a_formula_is_a_text_cell_of_the_workbook() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let protocol = dir.path().join("mine.toml");
+    let text = crate::common::builtin_text("cms-cyp-rat").replacen(
+        "description = \"1% sucrose drunk in the 1-h test\"",
+        "description = \"=1+2\"",
+        1,
+    );
+    assert!(text.contains("\"=1+2\""));
+    std::fs::write(&protocol, text).unwrap();
+    let study = dir.path().join("s");
+    preclin()
+        .arg("template")
+        .arg(&protocol)
+        .args(["--seed", "20261121", "--out"])
+        .arg(&study)
+        .assert()
+        .success();
+    let columns = read(&study.join("sheets/columns.csv"));
+    assert!(columns.contains(",'=1+2"), "{columns}");
+
+    let mut wb: Xlsx<_> = open_workbook(study.join("sheets/capture.xlsx")).unwrap();
+    let mut found = 0;
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        for (r, c, cell) in range.used_cells() {
+            if cell.to_string() == "=1+2" {
+                assert!(
+                    matches!(cell, Data::String(_)),
+                    "{name} ({r},{c}): {cell:?}"
+                );
+                found += 1;
+            }
+        }
+        let formulas = wb.worksheet_formula(&name).unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "sheet {name} holds a formula"
+        );
+    }
+    assert_eq!(
+        found, 1,
+        "the description is in the workbook's column sheet once"
+    );
+}
+
 #[test]
 fn a_boris_export_of_the_sample_study_gives_the_same_scores_and_adds_bouts() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,6 +3,7 @@
 mod analyze_cli;
 mod analyze_cms;
 mod assay_hplc;
+mod bad_inputs;
 mod boris;
 mod common;
 mod figures;

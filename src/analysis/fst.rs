@@ -399,6 +399,15 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
                     let name = format!("{}_count", b.name);
                     let n = samples.unwrap_or(0.0);
                     match number(r, &name, n, "the samples in the window")? {
+                        Some(v) if v.fract() != 0.0 => {
+                            return Err(cell_error(
+                                row,
+                                &name,
+                                table.cell(r, col(&name)?),
+                                "is not a whole number".into(),
+                                "a tally counts samples: enter a whole number, e.g. 12".into(),
+                            ))
+                        }
                         Some(v) => {
                             animal.values.insert(name, v);
                         }

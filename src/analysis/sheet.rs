@@ -25,7 +25,7 @@ pub struct Sheet {
 fn read_optional(path: &Path, worksheet: Option<&str>) -> Result<Option<DataTable>, IngestError> {
     match ingest::read_table(path, worksheet) {
         Ok(t) => Ok(Some(t)),
-        Err(IngestError::Empty { .. }) => Ok(None),
+        Err(IngestError::Empty { .. } | IngestError::EmptyFile { .. }) => Ok(None),
         Err(e) => Err(e),
     }
 }

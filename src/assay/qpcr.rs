@@ -208,7 +208,10 @@ struct Section {
 
 impl Section {
     /// From the header at line index `header` to the next blank line or `[section]`.
-    fn read(lines: &[&str], header: usize) -> Section {
+    /// A row with more cells than the header and the other rows is refused: an extra
+    /// separator (a decimal comma in a comma-separated export) shifts its cells. Fewer
+    /// cells are accepted, as exports leave trailing empty cells out.
+    fn read(path: &Path, lines: &[&str], header: usize) -> Result<Section, IngestError> {
         let d = delimiter(lines[header]);
         let headers = split_line(lines[header].trim(), d);
         let mut rows = Vec::new();
@@ -219,11 +222,33 @@ impl Section {
             }
             rows.push((i + 1, split_line(line, d)));
         }
-        Section {
+        let mut widths: BTreeMap<usize, usize> = BTreeMap::new();
+        for (_, cells) in &rows {
+            *widths.entry(cells.len()).or_default() += 1;
+        }
+        let usual = widths
+            .iter()
+            .max_by_key(|&(w, n)| (*n, *w))
+            .map_or(0, |(w, _)| *w);
+        let widest = headers.len().max(usual);
+        if let Some((row, cells)) = rows.iter().find(|(_, c)| c.len() > widest) {
+            return Err(IngestError::Ragged {
+                path: path.to_path_buf(),
+                row: *row,
+                cells: cells.len(),
+                columns: headers.len(),
+                hint: if d == b',' {
+                    "a decimal comma in a comma-separated export splits a number in two: export again with the point as decimal mark, or as tab-separated text".into()
+                } else {
+                    "an extra separator shifts the cells after it into the wrong columns; export the results again".into()
+                },
+            });
+        }
+        Ok(Section {
             headers,
             rows,
             decimal_comma: d != b',',
-        }
+        })
     }
 
     fn find(&self, names: &[&str]) -> Option<usize> {
@@ -297,9 +322,7 @@ fn cq_value(
     {
         return Ok(None);
     }
-    parse_number(text, decimal_comma)
-        .map(Some)
-        .ok_or_else(|| IngestError::NotNumeric {
+    let value = parse_number(text, decimal_comma).ok_or_else(|| IngestError::NotNumeric {
             path: path.to_path_buf(),
             row,
             column: column.to_string(),
@@ -310,8 +333,22 @@ fn cq_value(
                 "a Cq is a number of cycles, `Undetermined` or empty when the well did not amplify"
                     .into()
             },
-        })
+        })?;
+    if !(value > 0.0 && value <= MAX_CYCLES) {
+        return Err(IngestError::BadValue {
+            path: path.to_path_buf(),
+            row,
+            column: column.to_string(),
+            value: text.to_string(),
+            problem: "not a cycle number (more than 0, at most 99)",
+            hint: "a Cq counts PCR cycles; check the value, or write Undetermined for a well that did not amplify",
+        });
+    }
+    Ok(Some(value))
 }
+
+/// The most cycles a real-time PCR instrument runs (CFX and QuantStudio stop at 99 or less).
+const MAX_CYCLES: f64 = 99.0;
 
 /// The columns of an instrument export that make a sample well.
 struct WellColumns<'a> {
@@ -369,7 +406,7 @@ fn quantstudio(
     header: usize,
     codes: Option<&[String]>,
 ) -> Result<QpcrData, IngestError> {
-    let s = Section::read(lines, header);
+    let s = Section::read(path, lines, header)?;
     let cq = s.column(path, &["CT", "Cq", "Cт", "CRT"])?;
     let columns = WellColumns {
         well: s.column(path, &["Well Position", "Well"])?,
@@ -413,7 +450,7 @@ fn cfx(
     header: usize,
     codes: Option<&[String]>,
 ) -> Result<QpcrData, IngestError> {
-    let s = Section::read(lines, header);
+    let s = Section::read(path, lines, header)?;
     let content = s.column(path, &["Content"])?;
     let columns = WellColumns {
         well: s.column(path, &["Well"])?,

@@ -556,15 +556,17 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
             report_study(out, &plan, &args.out, drawn);
             Ok(())
         }
-        Command::Stats(StatsCommand::Describe(args)) => describe(out, &args),
-        Command::Stats(StatsCommand::Compare(args)) => stats_cli::compare(out, &args),
-        Command::Stats(StatsCommand::Normality(args)) => stats_cli::normality(out, &args),
-        Command::Stats(StatsCommand::Outliers(args)) => stats_cli::outliers(out, &args),
-        Command::Stats(StatsCommand::Anova(args)) => models_cli::anova(out, &args),
-        Command::Stats(StatsCommand::RmAnova(args)) => models_cli::rm_anova(out, &args),
-        Command::Stats(StatsCommand::Regress(args)) => models_cli::regress(out, &args),
-        Command::Stats(StatsCommand::Survival(args)) => survival_cli::survival(out, &args),
-        Command::Stats(StatsCommand::Power(args)) => survival_cli::power(out, &args),
+        Command::Stats(command) => {
+            // A statistical refusal names the file whose values it is about.
+            let data = command.data_file();
+            stats_command(out, command).map_err(|e| match (e, data) {
+                (Error::Stats { source }, Some(path)) => Error::Analysis {
+                    path: path.display().to_string(),
+                    source,
+                },
+                (e, _) => e,
+            })
+        }
         Command::Analyze(args) => {
             let out_dir = args
                 .out
@@ -574,6 +576,36 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
         }
         Command::Import(ImportCommand::Boris(args)) => import_boris(out, &args),
         Command::Demo(args) => demo(out, &args.out, args.force),
+    }
+}
+
+fn stats_command(out: &mut dyn Write, command: StatsCommand) -> Result<(), Error> {
+    match command {
+        StatsCommand::Describe(args) => describe(out, &args),
+        StatsCommand::Compare(args) => stats_cli::compare(out, &args),
+        StatsCommand::Normality(args) => stats_cli::normality(out, &args),
+        StatsCommand::Outliers(args) => stats_cli::outliers(out, &args),
+        StatsCommand::Anova(args) => models_cli::anova(out, &args),
+        StatsCommand::RmAnova(args) => models_cli::rm_anova(out, &args),
+        StatsCommand::Regress(args) => models_cli::regress(out, &args),
+        StatsCommand::Survival(args) => survival_cli::survival(out, &args),
+        StatsCommand::Power(args) => survival_cli::power(out, &args),
+    }
+}
+
+impl StatsCommand {
+    /// The data file the command reads, if it reads one.
+    fn data_file(&self) -> Option<PathBuf> {
+        Some(match self {
+            StatsCommand::Describe(a) | StatsCommand::Normality(a) => a.data.clone(),
+            StatsCommand::Compare(a) => a.data.data.clone(),
+            StatsCommand::Outliers(a) => a.table.data.clone(),
+            StatsCommand::Anova(a) => a.data.clone(),
+            StatsCommand::RmAnova(a) => a.data.clone(),
+            StatsCommand::Regress(a) => a.data.clone(),
+            StatsCommand::Survival(a) => a.data.clone(),
+            StatsCommand::Power(_) => return None,
+        })
     }
 }
 

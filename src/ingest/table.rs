@@ -158,6 +158,13 @@ pub enum IngestError {
     /// without a word.
     #[error("{path}, row {row}: byte 0x{byte:02X} is not UTF-8 text\nhelp: save the file as UTF-8 (Excel: Save As › \"CSV UTF-8 (Comma delimited)\"); preclin does not guess another encoding, as that could change characters silently")]
     Encoding { path: PathBuf, row: usize, byte: u8 },
+    /// A quoted cell that runs on over the following rows.
+    #[error("{path}, row {row}, column `{column}`: a quote (\") opens here and is not closed, so the rows below are read into this cell\nhelp: close the quote, or remove it; a quote inside a cell is written twice (\"\")")]
+    UnclosedQuote {
+        path: PathBuf,
+        row: usize,
+        column: String,
+    },
     /// A row with more or fewer cells than the header: its cells would land in the wrong columns.
     #[error("{path}, row {row}: {cells} cells but the header has {columns} columns\nhelp: {hint}")]
     Ragged {
@@ -167,15 +174,23 @@ pub enum IngestError {
         columns: usize,
         hint: String,
     },
-    #[error("cannot read workbook {path}: {message}")]
+    #[error("cannot read workbook {path}: {message}\nhelp: save it again from Excel or LibreOffice as an Excel workbook (.xlsx); an .xls file renamed to .xlsx, or a damaged or partly copied file, cannot be read")]
     Workbook { path: PathBuf, message: String },
+    /// Two columns of one name: which one holds the data would be a guess.
+    #[error("{path}, row 1: column `{column}` appears twice (columns {first} and {second})\nhelp: rename or delete one of them; preclin does not choose between two columns of the same name")]
+    DuplicateColumn {
+        path: PathBuf,
+        column: String,
+        first: String,
+        second: String,
+    },
     #[error("{path} has no sheet `{sheet}`\nhelp: its sheets are: {available}")]
     NoSheet {
         path: PathBuf,
         sheet: String,
         available: String,
     },
-    #[error("{path} holds no data rows under its header")]
+    #[error("{path} holds no data rows under its header\nhelp: fill in at least one row below the header, or check that this is the right file")]
     Empty { path: PathBuf },
     #[error("{path} has no column `{column}`\nhelp: {hint}")]
     NoColumn {
@@ -246,12 +261,37 @@ pub fn read_table(path: &Path, sheet: Option<&str>) -> Result<DataTable, IngestE
     } else {
         read_csv(path)?
     };
+    for (i, h) in table.headers.iter().enumerate() {
+        if let Some(j) = (!h.is_empty())
+            .then(|| table.headers[i + 1..].iter().position(|x| x == h))
+            .flatten()
+        {
+            return Err(IngestError::DuplicateColumn {
+                path: table.location(),
+                column: h.clone(),
+                first: spreadsheet_column(i),
+                second: spreadsheet_column(i + 1 + j),
+            });
+        }
+    }
     if table.row_numbers.is_empty() {
         return Err(IngestError::Empty {
-            path: path.to_path_buf(),
+            path: table.location(),
         });
     }
     Ok(table)
+}
+
+/// The letter of a spreadsheet column (0 → A, 26 → AA).
+fn spreadsheet_column(mut index: usize) -> String {
+    let mut s = String::new();
+    loop {
+        s.insert(0, (b'A' + (index % 26) as u8) as char);
+        if index < 26 {
+            return s;
+        }
+        index = index / 26 - 1;
+    }
 }
 
 /// The text of a data file: UTF-8 (a byte-order mark is dropped), or UTF-16 when the file
@@ -382,8 +422,9 @@ fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
             .collect(),
         Some(Err(e)) => return Err(csv_error(path, &e, &mut LineCounter::new(text.as_bytes()))),
         None => {
-            return Err(IngestError::Empty {
+            return Err(IngestError::EmptyFile {
                 path: path.to_path_buf(),
+                hint: "the file holds neither a header nor rows; save the sheet again, or copy the header from the template",
             })
         }
     };
@@ -399,6 +440,19 @@ fn read_csv(path: &Path) -> Result<DataTable, IngestError> {
         let row = record
             .position()
             .map_or(0, |p| lines.line_at(p.byte() as usize));
+        // A quote opened and never closed swallows the rows after it into one cell.
+        let sep = if semicolon { ';' } else { ',' };
+        if let Some(i) = record.iter().position(|c| {
+            c.contains('\n')
+                && c.lines()
+                    .any(|l| headers.len() > 2 && l.matches(sep).count() + 2 >= headers.len())
+        }) {
+            return Err(IngestError::UnclosedQuote {
+                path: path.to_path_buf(),
+                row,
+                column: headers.get(i).cloned().unwrap_or_default(),
+            });
+        }
         // A row of blank cells is a blank row, however many separators it has.
         if record.len() != headers.len() && record.iter().any(|c| !c.trim().is_empty()) {
             return Err(ragged(path, row, &record, &headers, semicolon));

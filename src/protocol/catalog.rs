@@ -57,7 +57,10 @@ pub struct LoadedProtocol {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
-    #[error("cannot read protocol file {path}: {source}")]
+    #[error(
+        "cannot read protocol file {path}: {source}\nhelp: {}",
+        read_hint(source)
+    )]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -197,4 +200,12 @@ pub fn resolve(id_or_path: &str, dir: &Path) -> Result<LoadedProtocol, ResolveEr
         id: id_or_path.to_string(),
         hint,
     })
+}
+
+fn read_hint(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::InvalidData => "save the protocol as UTF-8 text (any text editor offers it under Save As › Encoding)",
+        std::io::ErrorKind::NotFound => "check the path; `preclin protocol list` shows the built-in protocols and those in ./protocols/",
+        _ => "check that the file exists and can be read",
+    }
 }

@@ -18,7 +18,9 @@ pub fn parse_protocol(file: &str, source: &str) -> Result<Protocol, ProtocolDiag
     };
     let protocol: Protocol = toml::from_str(source).map_err(|e| {
         let message = e.message().trim().to_string();
-        let hint = hint_for_serde_message(&message);
+        let hint = hint_for_serde_message(&message).or_else(|| {
+            Some("TOML syntax: text in double quotes (title = \"FST\"), numbers bare (dose = 10), lists in brackets; docs/protocol-format.md shows every field".to_string())
+        });
         let mut d = Diagnostic::new(message).at(e.span());
         d.hint = hint;
         fail(vec![d])
@@ -34,7 +36,12 @@ pub fn parse_protocol(file: &str, source: &str) -> Result<Protocol, ProtocolDiag
         .map(|p| {
             let span = spans.as_ref().and_then(|t| span_of(t, &p.path));
             let mut d = Diagnostic::new(format!("{} (at `{}`)", p.message, p.path)).at(span);
-            d.hint = p.hint;
+            d.hint = p.hint.or_else(|| {
+                Some(format!(
+                    "correct `{}`; docs/protocol-format.md says what it accepts, and `preclin protocol show fst-mouse --toml` prints a valid protocol to compare with",
+                    p.path
+                ))
+            });
             d
         })
         .collect();

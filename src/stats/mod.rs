@@ -164,6 +164,34 @@ pub enum StatsError {
     SampleTooLarge { what: &'static str, limit: f64 },
 }
 
+impl StatsError {
+    /// What the user can do about it, for the `help:` line.
+    pub fn hint(&self) -> String {
+        use StatsError::*;
+        match self {
+            TooFewValues { group, needed, .. } => format!("give {group} at least {needed} values, or choose a method that accepts fewer"),
+            TooManyValues { .. } => "split the data, or choose a method without this limit".into(),
+            TooFewGroups { needed, .. } => format!("the group column must hold at least {needed} different labels; check that --group names the right column"),
+            NoSpread { .. } => "a comparison needs some spread within the groups; check that the value column holds the measurements".into(),
+            WrongGroupCount { .. } => "choose a test for this number of groups: t tests and Mann–Whitney compare two, ANOVA and Kruskal–Wallis several".into(),
+            NoControl { .. } => "name the control group with --control GROUP".into(),
+            LengthMismatch { .. } => "every value needs its label; check for blank cells".into(),
+            TooFewLevels { factor, .. } => format!("check that `{factor}` is the factor's column and holds at least two levels"),
+            EmptyCell { .. } => "every combination of the factors' levels needs data; analyse the cells present one-way instead".into(),
+            TooFewStandards { .. } => "add standards at more concentrations".into(),
+            NotConverged { .. } => "check the data for a value typed wrong, or choose a simpler model".into(),
+            NotFinite { .. } => "replace the value by a finite number, or leave the cell empty".into(),
+            EventCountMismatch { .. } => "give one event flag (1 = event, 0 = censored) per time".into(),
+            NegativeTime { .. } => "times are counted from the start of the observation; check the value".into(),
+            NoEvents { .. } => "without any event the groups' curves cannot be compared; check the event column".into(),
+            Undefined { .. } => "check the data for a value typed wrong or a group with too few values".into(),
+            ScoreCount { groups, .. } => format!("give {groups} scores, one per group"),
+            OutOfRange { name, expected, .. } => format!("give {name} as {expected}"),
+            SampleTooLarge { .. } => "aim at a larger effect or a lower power".into(),
+        }
+    }
+}
+
 /// Checks one group before a method uses it: every value finite, at least `min_n` values.
 pub(crate) fn check_group(
     what: &'static str,
