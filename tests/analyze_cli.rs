@@ -523,7 +523,7 @@ fn a_description_that_looks_like_a_formula_is_a_text_cell_of_the_workbook() {
     for name in wb.sheet_names() {
         let range = wb.worksheet_range(&name).unwrap();
         for (r, c, cell) in range.used_cells() {
-            if cell.to_string() == "=1+2" {
+            if *cell == "=1+2" {
                 assert!(
                     matches!(cell, Data::String(_)),
                     "{name} ({r},{c}): {cell:?}"
