@@ -276,6 +276,20 @@ fn catalogue() -> Vec<Case> {
             &["p.toml", "n_per_group"],
         ),
         case(
+            "protocol: more animals per group than a sheet is made for",
+            Protocol,
+            PROTOCOL,
+            replace("n_per_group = 10", "n_per_group = 999910"),
+            &["p.toml", "n_per_group", "999910", "1000"],
+        ),
+        case(
+            "protocol: a session longer than a day",
+            Protocol,
+            PROTOCOL,
+            replace("duration_s = 360", "duration_s = 99999999999360"),
+            &["p.toml", "duration_s", "24 h"],
+        ),
+        case(
             "protocol: non-UTF-8 bytes",
             Protocol,
             PROTOCOL,
@@ -1000,7 +1014,8 @@ thread_local! {
 
 // ---- running a case ---------------------------------------------------------------------
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies the folder `from` to `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

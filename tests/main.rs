@@ -7,6 +7,8 @@ mod bad_inputs;
 mod boris;
 mod common;
 mod figures;
+mod fuzz;
+mod interrupted;
 mod protocol_cli;
 mod stats_calibration;
 mod stats_cli;

@@ -216,6 +216,8 @@ fn refused_requests_write_nothing() {
     assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("batch_size"));
     let b = template("fst-mouse", "1", &out, &["--n-per-group", "1"]).code(2);
     assert!(String::from_utf8_lossy(&b.get_output().stderr).contains("at least 2"));
+    let c = template("fst-mouse", "1", &out, &["--n-per-group", "5000"]).code(2);
+    assert!(String::from_utf8_lossy(&c.get_output().stderr).contains("more than the 1000"));
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

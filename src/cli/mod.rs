@@ -438,7 +438,7 @@ impl From<BlockByArg> for BlockBy {
 pub struct TemplateArgs {
     /// A protocol id (built-in or in ./protocols/) or a path to a .toml file.
     pub protocol: String,
-    /// Animals per group (default: the protocol's n_per_group).
+    /// Animals per group (default: the protocol's n_per_group), 2 to 1000.
     #[arg(long)]
     pub n_per_group: Option<u32>,
     /// Randomisation seed; drawn and recorded in study.toml when not given.

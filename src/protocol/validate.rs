@@ -154,7 +154,13 @@ pub fn validate(p: &Protocol) -> Vec<Problem> {
         check_stress(&mut c, s, &p.design);
     }
     check_sheets(&mut c, p);
-    check_exclusions(&mut c, p);
+    // The columns an exclusion may name come from the sessions and scoring rules; they are
+    // only built from rules that passed (a malformed session could ask for billions).
+    let shape_ok = !c.problems.iter().any(|q| {
+        let path = q.path.to_string();
+        path.starts_with("sessions") || path.starts_with("scoring")
+    });
+    check_exclusions(&mut c, p, shape_ok);
     c.problems
 }
 
@@ -251,6 +257,16 @@ fn check_sessions(c: &mut Checker, sessions: &[Session]) {
             s.duration_s,
             "session duration",
         );
+        if s.duration_s > MAX_SESSION_S {
+            c.report(
+                format!("sessions[{i}].duration_s"),
+                format!(
+                    "a session of {} s is longer than the {MAX_SESSION_S} s (24 h) a session can last",
+                    s.duration_s
+                ),
+                "give the duration in seconds: 360 for a 6-min test",
+            );
+        }
         match (i, s.interval_after_previous_h) {
             (0, Some(_)) => c.report(
                 format!("sessions[{i}].interval_after_previous_h"),
@@ -323,6 +339,11 @@ fn check_scoring(c: &mut Checker, s: &Scoring, sessions: &[Session]) {
                 format!("sampling interval {dt} s does not divide the {window} s window into whole samples"),
                 "",
             ),
+            Some(dt) if window / dt > MAX_COLUMNS_PER_SESSION => c.report(
+                "scoring.sampling_interval_s",
+                format!("a {dt}-s sampling interval makes {} samples of the window, more than the {MAX_COLUMNS_PER_SESSION} a sheet holds", window / dt),
+                "choose a longer sampling interval",
+            ),
             _ => {}
         },
         ScoringMethod::Bins => match s.bin_width_s {
@@ -331,6 +352,11 @@ fn check_scoring(c: &mut Checker, s: &Scoring, sessions: &[Session]) {
                 "scoring.bin_width_s",
                 format!("bin width {w} s does not divide the {} s session into whole bins", session.duration_s),
                 "",
+            ),
+            Some(w) if session.duration_s / w > MAX_COLUMNS_PER_SESSION => c.report(
+                "scoring.bin_width_s",
+                format!("a {w}-s bin makes {} bins of the session, more than the {MAX_COLUMNS_PER_SESSION} a sheet holds", session.duration_s / w),
+                "choose a wider bin",
             ),
             Some(w) if !divides(w, s.window_start_s) || !divides(w, s.window_end_s) => c.report(
                 "scoring.bin_width_s",
@@ -518,7 +544,28 @@ fn check_design(c: &mut Checker, d: &Design) {
             "justify n with a power calculation (preclin stats power)",
         );
     }
+    if d.n_per_group > MAX_N_PER_GROUP {
+        c.report(
+            "design.n_per_group",
+            format!(
+                "n per group is {}, more than the {MAX_N_PER_GROUP} a study's sheets are made for",
+                d.n_per_group
+            ),
+            "justify n with a power calculation (preclin stats power); split a larger colony into several studies",
+        );
+    }
 }
+
+/// The longest session a protocol describes (24 h of home-cage activity).
+pub const MAX_SESSION_S: f64 = 86_400.0;
+
+/// The most bins or samples of one session a scoring sheet has columns for (a minute
+/// bin over 24 h).
+pub const MAX_COLUMNS_PER_SESSION: f64 = 1440.0;
+
+/// The most animals per group a study is planned with: its sheets, workbook and blind
+/// codes are made for that many.
+pub const MAX_N_PER_GROUP: u32 = 1000;
 
 fn check_randomisation(c: &mut Checker, p: &Protocol) {
     let r = &p.randomisation;
@@ -945,14 +992,18 @@ fn check_assay_options(c: &mut Checker, i: usize, a: &super::Assay) {
     }
 }
 
-fn check_exclusions(c: &mut Checker, p: &Protocol) {
+fn check_exclusions(c: &mut Checker, p: &Protocol, columns_known: bool) {
     c.unique(
         "exclusions",
         "id",
         p.exclusions.iter().map(|e| e.id.as_str()),
         "exclusion id",
     );
-    let columns = super::known_columns(p);
+    let columns = if columns_known {
+        super::known_columns(p)
+    } else {
+        Default::default()
+    };
     for (i, e) in p.exclusions.iter().enumerate() {
         c.ordered(
             &format!("exclusions[{i}].max"),
@@ -961,7 +1012,7 @@ fn check_exclusions(c: &mut Checker, p: &Protocol) {
             "exclusion range",
         );
         match &e.column {
-            Some(col) if !columns.contains(col) => c.report(
+            Some(col) if columns_known && !columns.contains(col) => c.report(
                 format!("exclusions[{i}].column"),
                 format!(
                     "exclusion `{}` checks column `{col}`, which no capture sheet has",

@@ -44,6 +44,8 @@ pub struct AllocationRequest {
 pub enum AllocationError {
     #[error("n per group is {0}; at least 2 are needed")]
     TooFewAnimals(u32),
+    #[error("n per group is {0}, more than the {max} a study's sheets are made for; split a larger colony into several studies", max = crate::protocol::MAX_N_PER_GROUP)]
+    TooManyAnimals(u32),
     #[error("cannot block by {by}: a {by} holds {size} animals, which is not a multiple of the {groups} groups")]
     UnbalancedBlock {
         by: &'static str,
@@ -61,6 +63,9 @@ pub fn allocate(
 ) -> Result<Vec<AllocatedAnimal>, AllocationError> {
     if req.n_per_group < 2 {
         return Err(AllocationError::TooFewAnimals(req.n_per_group));
+    }
+    if req.n_per_group > crate::protocol::MAX_N_PER_GROUP {
+        return Err(AllocationError::TooManyAnimals(req.n_per_group));
     }
     let total = groups * req.n_per_group as usize;
     let block_size = match req.block_by {

@@ -1,6 +1,15 @@
 //! Writing a study folder without losing anything: an existing, non-empty folder is
-//! refused unless forced; files are first written to a temporary folder beside the
-//! target, then moved into place by rename, so a failure never leaves half a study.
+//! refused unless forced, and the folder holds either its previous complete state or the
+//! new complete one at every moment, even if preclin is killed while writing.
+//!
+//! The new state is built in a staging folder beside the target (`.NAME.preclin-new-PID`):
+//! the new files, and when forced into a non-empty folder, every other file of the target
+//! by hard link (a copy where the file system has none). It then takes the target's place
+//! in one step: `rename` into an absent or empty target, or on Linux an atomic exchange of
+//! the two folders (`renameat2` with `RENAME_EXCHANGE`). Elsewhere the old folder is first
+//! renamed aside (`.NAME.preclin-old-PID`); if preclin stops between the two renames, the
+//! next write puts it back. Leftover staging folders of an interrupted run are removed by
+//! the next write to the same target.
 
 use std::fs;
 use std::io;
@@ -32,6 +41,15 @@ fn is_empty_dir(dir: &Path) -> Result<bool, OutputError> {
 /// Writes `files` under `dir`. With `force`, files of the same name are replaced and
 /// other files in `dir` are left alone.
 pub fn write_study(dir: &Path, files: &StudyFiles, force: bool) -> Result<(), OutputError> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "study".into());
+    recover(&parent, &name, dir)?;
     let exists = dir.exists();
     if exists && !dir.is_dir() {
         return Err(OutputError::NotADirectory {
@@ -44,25 +62,45 @@ pub fn write_study(dir: &Path, files: &StudyFiles, force: bool) -> Result<(), Ou
             dir: dir.to_path_buf(),
         });
     }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
     fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "study".into());
-    let staging = parent.join(format!(".{name}.preclin-{}", std::process::id()));
-    let result = stage_and_move(&staging, dir, files, exists, empty);
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.preclin-new-{pid}"));
+    let backup = parent.join(format!(".{name}.preclin-old-{pid}"));
+    let result = stage_and_move(&staging, &backup, dir, files, exists, empty);
     if staging.exists() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
+/// Cleans up after a write to `dir` that was interrupted: a previous state renamed aside
+/// goes back when the target is missing; staging folders are removed.
+fn recover(parent: &Path, name: &str, dir: &Path) -> Result<(), OutputError> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let prefix = format!(".{name}.preclin-");
+    let mut leftovers: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect();
+    leftovers.sort();
+    for path in leftovers {
+        let file = path.file_name().unwrap_or_default().to_string_lossy();
+        let is_backup = file[prefix.len()..].starts_with("old-");
+        if is_backup && !dir.exists() {
+            fs::rename(&path, dir).map_err(io_err(dir))?;
+        } else if path.is_dir() {
+            fs::remove_dir_all(&path).map_err(io_err(&path))?;
+        }
+    }
+    Ok(())
+}
+
 fn stage_and_move(
     staging: &Path,
+    backup: &Path,
     dir: &Path,
     files: &StudyFiles,
     exists: bool,
@@ -84,13 +122,70 @@ fn stage_and_move(
         }
         return fs::rename(staging, dir).map_err(io_err(dir));
     }
-    // Forced into a non-empty folder: replace file by file.
-    for rel in files.keys() {
-        let target = dir.join(rel);
-        if let Some(p) = target.parent() {
-            fs::create_dir_all(p).map_err(io_err(p))?;
+    // Forced into a non-empty folder: the other files join the new state, which then
+    // takes the folder's place whole.
+    link_others(dir, staging, Path::new(""))?;
+    swap_in(staging, backup, dir)
+}
+
+/// Hard-links (or copies) into `staging` every file of `dir` under `rel` that the new
+/// state does not replace.
+fn link_others(dir: &Path, staging: &Path, rel: &Path) -> Result<(), OutputError> {
+    let from_dir = dir.join(rel);
+    for entry in fs::read_dir(&from_dir).map_err(io_err(&from_dir))? {
+        let entry = entry.map_err(io_err(&from_dir))?;
+        let rel = rel.join(entry.file_name());
+        let from = dir.join(&rel);
+        let to = staging.join(&rel);
+        let kind = entry.file_type().map_err(io_err(&from))?;
+        if kind.is_dir() {
+            if to.exists() && !to.is_dir() {
+                continue;
+            }
+            fs::create_dir_all(&to).map_err(io_err(&to))?;
+            link_others(dir, staging, &rel)?;
+        } else if fs::symlink_metadata(&to).is_err() && fs::hard_link(&from, &to).is_err() {
+            fs::copy(&from, &to).map_err(io_err(&to))?;
         }
-        fs::rename(staging.join(rel), &target).map_err(io_err(&target))?;
     }
     Ok(())
+}
+
+/// Puts the folder `staging` in the place of `dir`, which then goes.
+fn swap_in(staging: &Path, backup: &Path, dir: &Path) -> Result<(), OutputError> {
+    if exchange(staging, dir) {
+        // `staging` now holds the previous state.
+        return fs::remove_dir_all(staging).map_err(io_err(staging));
+    }
+    fs::rename(dir, backup).map_err(io_err(dir))?;
+    fs::rename(staging, dir).map_err(io_err(dir))?;
+    fs::remove_dir_all(backup).map_err(io_err(backup))
+}
+
+/// Swaps two folders in one step where the system can; `false` where it cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (
+        std::ffi::CString::new(a.as_os_str().as_bytes()),
+        std::ffi::CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both paths are NUL-terminated C strings that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    rc == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
 }
