@@ -41,6 +41,8 @@ pub enum Error {
     Level(f64),
     #[error("--alpha must lie between 0 and 1 (exclusive), not {0}")]
     Alpha(f64),
+    #[error(transparent)]
+    Record(#[from] crate::record::RecordError),
     #[error("{invalid} of {total} protocol files are invalid")]
     InvalidProtocols { invalid: usize, total: usize },
 }
@@ -63,6 +65,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Output(OutputError::Io { .. }) | Error::Workbook(_) => 1,
+            Error::Record(crate::record::RecordError::Io { .. }) => 1,
             _ => 2,
         }
     }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod ingest;
 pub mod plot;
 pub mod protocol;
+pub mod record;
 pub mod report;
 pub mod stats;
 pub mod study;

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use super::study::Study;
 use super::AnalysisError;
 use crate::ingest::{self, EventLog};
-use crate::protocol::{bin_column, CensorPoint, LatencyOrigin, ScoringMethod};
+use crate::protocol::{bin_column, CensorPoint, LatencyOrigin, Scoring, ScoringMethod};
 
 /// The sheet built from a log, and what the scientist should know about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +34,11 @@ pub struct ImportedScores {
     pub not_in_log: Vec<String>,
     /// Behaviours of the log that the protocol does not score.
     pub ignored_behaviours: Vec<String>,
+}
+
+/// A behaviour of the log is the protocol's when it is written as its code or its name.
+fn matches(code: &str, name: &str, seen: &str) -> bool {
+    seen.eq_ignore_ascii_case(code) || seen.eq_ignore_ascii_case(name)
 }
 
 fn overlap(a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -68,9 +73,6 @@ pub fn scores_from_events(study: &Study, log: &EventLog) -> Result<ImportedScore
             ));
         }
     }
-    let matches = |code: &str, name: &str, seen: &str| {
-        seen.eq_ignore_ascii_case(code) || seen.eq_ignore_ascii_case(name)
-    };
     let ignored: Vec<String> = ingest::behaviours(log)
         .into_iter()
         .filter(|b| !s.behaviours.iter().any(|x| matches(&x.code, &x.name, b)))
@@ -99,7 +101,6 @@ pub fn scores_from_events(study: &Study, log: &EventLog) -> Result<ImportedScore
         by_animal.entry(e.animal.as_str()).or_default().push(e);
     }
     let code_i = base.column_index("blind_code")?;
-    let window = (s.window_start_s, s.window_end_s);
     let mut rows = vec![header.clone()];
     let mut not_in_log = Vec::new();
     for r in 0..base.row_count() {
@@ -111,79 +112,7 @@ pub fn scores_from_events(study: &Study, log: &EventLog) -> Result<ImportedScore
             .map(|(c, h)| (h.clone(), base.cell(r, c).to_string()))
             .collect();
         if let Some(events) = by_animal.get(code.as_str()) {
-            let intervals = |b: &crate::protocol::Behaviour| -> Vec<(f64, f64)> {
-                let mut v: Vec<(f64, f64)> = events
-                    .iter()
-                    .filter(|e| !e.point && matches(&b.code, &b.name, &e.behaviour))
-                    .map(|e| (e.start_s, e.stop_s))
-                    .filter(|(a, z)| z - a >= s.min_bout_s)
-                    .collect();
-                v.sort_by(|a, b| a.0.total_cmp(&b.0));
-                v
-            };
-            for b in &s.behaviours {
-                let bouts = intervals(b);
-                match s.method {
-                    ScoringMethod::Continuous => {
-                        let total: f64 = bouts.iter().map(|&x| overlap(x, window)).sum();
-                        let inside: Vec<f64> = bouts
-                            .iter()
-                            .map(|&x| overlap(x, window))
-                            .filter(|d| *d > 0.0)
-                            .collect();
-                        values.insert(format!("{}_s", b.name), fmt(total));
-                        values.insert(format!("{}_bouts", b.name), inside.len().to_string());
-                        values.insert(
-                            format!("{}_mean_bout_s", b.name),
-                            if inside.is_empty() {
-                                String::new()
-                            } else {
-                                fmt(inside.iter().sum::<f64>() / inside.len() as f64)
-                            },
-                        );
-                    }
-                    ScoringMethod::Bins => {
-                        let width = s.bin_width_s.unwrap_or(60.0);
-                        let n = (session_s / width).round() as usize;
-                        for k in 0..n {
-                            let bin = (k as f64 * width, (k + 1) as f64 * width);
-                            let t: f64 = bouts.iter().map(|&x| overlap(x, bin)).sum();
-                            values.insert(bin_column(&b.name, k, width), fmt(t));
-                        }
-                    }
-                    ScoringMethod::TimeSampling => {
-                        let dt = s.sampling_interval_s.unwrap_or(5.0);
-                        let n = ((window.1 - window.0) / dt).round() as usize;
-                        let count = (1..=n)
-                            .filter(|k| {
-                                let t = window.0 + *k as f64 * dt;
-                                bouts.iter().any(|&(a, z)| a < t && t <= z)
-                            })
-                            .count();
-                        values.insert(format!("{}_count", b.name), count.to_string());
-                    }
-                }
-            }
-            if let Some(l) = &s.latency {
-                if let Some(b) = s.behaviours.iter().find(|b| b.name == l.behaviour) {
-                    let origin = match l.measured_from {
-                        LatencyOrigin::SessionStart => 0.0,
-                        LatencyOrigin::WindowStart => window.0,
-                    };
-                    let censor = match l.censored_at {
-                        CensorPoint::WindowEnd => window.1,
-                        CensorPoint::SessionEnd => session_s,
-                    };
-                    let first = intervals(b)
-                        .into_iter()
-                        .map(|(a, _)| a)
-                        .find(|a| *a >= origin && *a < censor);
-                    values.insert(
-                        format!("latency_{}_s", l.behaviour),
-                        first.map_or(String::new(), |a| fmt(a - origin)),
-                    );
-                }
-            }
+            values.extend(score_animal(s, session_s, events));
         } else {
             not_in_log.push(code.clone());
         }
@@ -199,4 +128,91 @@ pub fn scores_from_events(study: &Study, log: &EventLog) -> Result<ImportedScore
         not_in_log,
         ignored_behaviours: ignored,
     })
+}
+
+/// The scoring-sheet cells of one animal from its events: the columns of the protocol's
+/// scoring method (time in the window, bouts, bins or sampled counts) and the latency. The
+/// recorder shows the same numbers live, so a trial recorded at the bench, its exported
+/// event log and a BORIS export of the same bouts give one result.
+pub fn score_animal(
+    s: &Scoring,
+    session_s: f64,
+    events: &[&ingest::BehaviourEvent],
+) -> BTreeMap<String, String> {
+    let window = (s.window_start_s, s.window_end_s);
+    let mut values = BTreeMap::new();
+    let intervals = |b: &crate::protocol::Behaviour| -> Vec<(f64, f64)> {
+        let mut v: Vec<(f64, f64)> = events
+            .iter()
+            .filter(|e| !e.point && matches(&b.code, &b.name, &e.behaviour))
+            .map(|e| (e.start_s, e.stop_s))
+            .filter(|(a, z)| z - a >= s.min_bout_s)
+            .collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        v
+    };
+    for b in &s.behaviours {
+        let bouts = intervals(b);
+        match s.method {
+            ScoringMethod::Continuous => {
+                let total: f64 = bouts.iter().map(|&x| overlap(x, window)).sum();
+                let inside: Vec<f64> = bouts
+                    .iter()
+                    .map(|&x| overlap(x, window))
+                    .filter(|d| *d > 0.0)
+                    .collect();
+                values.insert(format!("{}_s", b.name), fmt(total));
+                values.insert(format!("{}_bouts", b.name), inside.len().to_string());
+                values.insert(
+                    format!("{}_mean_bout_s", b.name),
+                    if inside.is_empty() {
+                        String::new()
+                    } else {
+                        fmt(inside.iter().sum::<f64>() / inside.len() as f64)
+                    },
+                );
+            }
+            ScoringMethod::Bins => {
+                let width = s.bin_width_s.unwrap_or(60.0);
+                let n = (session_s / width).round() as usize;
+                for k in 0..n {
+                    let bin = (k as f64 * width, (k + 1) as f64 * width);
+                    let t: f64 = bouts.iter().map(|&x| overlap(x, bin)).sum();
+                    values.insert(bin_column(&b.name, k, width), fmt(t));
+                }
+            }
+            ScoringMethod::TimeSampling => {
+                let dt = s.sampling_interval_s.unwrap_or(5.0);
+                let n = ((window.1 - window.0) / dt).round() as usize;
+                let count = (1..=n)
+                    .filter(|k| {
+                        let t = window.0 + *k as f64 * dt;
+                        bouts.iter().any(|&(a, z)| a < t && t <= z)
+                    })
+                    .count();
+                values.insert(format!("{}_count", b.name), count.to_string());
+            }
+        }
+    }
+    if let Some(l) = &s.latency {
+        if let Some(b) = s.behaviours.iter().find(|b| b.name == l.behaviour) {
+            let origin = match l.measured_from {
+                LatencyOrigin::SessionStart => 0.0,
+                LatencyOrigin::WindowStart => window.0,
+            };
+            let censor = match l.censored_at {
+                CensorPoint::WindowEnd => window.1,
+                CensorPoint::SessionEnd => session_s,
+            };
+            let first = intervals(b)
+                .into_iter()
+                .map(|(a, _)| a)
+                .find(|a| *a >= origin && *a < censor);
+            values.insert(
+                format!("latency_{}_s", l.behaviour),
+                first.map_or(String::new(), |a| fmt(a - origin)),
+            );
+        }
+    }
+    values
 }

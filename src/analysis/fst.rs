@@ -114,7 +114,7 @@ pub fn score_columns(p: &Protocol) -> Vec<String> {
 use super::sheet::yes;
 
 /// The protocol's scoring section and the length of the scored session.
-pub(crate) fn scoring_of(study: &Study) -> Result<(&Scoring, f64), AnalysisError> {
+pub fn scoring_of(study: &Study) -> Result<(&Scoring, f64), AnalysisError> {
     let p = &study.protocol;
     match &p.scoring {
         Some(s) => Ok((s, session_length(p, s))),

@@ -21,18 +21,23 @@ pub use assays::{
     read_assays, AnimalExclusion, AssayResults, HplcAssay, QpcrAssay, QpcrFile, WeeklyRecords,
     QPCR_EXPORTS,
 };
+pub use cells::iso_date;
 pub use cms::{
     analyze_cms, slug, CmsAnalysis, CmsEndpoint, GroupValues, Measure, Shown, WeeklyCourse,
 };
 pub use cms_output::{cms_results_files, cms_results_json};
-pub use events::{scores_from_events, ImportedScores};
-pub use fst::{read_scores, score_columns, AnimalScores, Exclusion, FstScores, LatencyValue};
+pub use events::{score_animal, scores_from_events, ImportedScores};
+pub use fst::{
+    read_scores, score_columns, scoring_of, AnimalScores, Exclusion, FstScores, LatencyValue,
+};
 pub use output::{results_files, results_json, shown_path, ResultsFiles};
 pub use run::{
     run_statistics, EndpointAnalysis, EndpointResult, LatencyResult, StudyStatistics, TimeCourse,
 };
 pub use sheet::{capture_sheet, Sheet};
-pub use study::{load_study, scoring_table, InputFile, KeyEntry, Study, StudyMeta};
+pub use study::{
+    load_study, load_study_blind, scoring_table, InputFile, KeyEntry, Study, StudyMeta,
+};
 
 /// A problem with the study folder or one of its cells, located for the scientist.
 #[derive(Debug, thiserror::Error)]

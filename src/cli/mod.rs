@@ -13,6 +13,7 @@ use crate::Error;
 use crate::{ingest, report, stats};
 
 mod models_cli;
+mod record_cli;
 mod stats_cli;
 mod survival_cli;
 
@@ -49,9 +50,55 @@ pub enum Command {
     /// Convert an event log into a study's scoring sheet, to check before analysis.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Record trials at the bench: a keyboard scorer that walks the run order and fills the
+    /// study's scoring sheet.
+    #[command(
+        after_help = "Examples:\n  preclin record fst-2026-01\n  preclin record fst-2026-01 --animal M77C\n  preclin record fst-2026-01 --script trial.txt\n\nKeys during a trial: the behaviours' keys (shown on screen), space pause/resume, backspace undo, n note, Esc stop early, q quit (an unfinished trial can be resumed)."
+    )]
+    Record(RecordArgs),
     /// Build an example study from the built-in protocol and sample data.
     #[command(after_help = "Example:\n  preclin demo --out preclin-demo")]
     Demo(DemoArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RecordArgs {
+    /// The study folder (made by `preclin template`).
+    pub study: PathBuf,
+    /// Start with this animal (blind code) instead of the next unrecorded one.
+    #[arg(long)]
+    pub animal: Option<String>,
+    /// Key presses from a file instead of the keyboard (see docs/tutorial-record.md).
+    #[arg(long)]
+    pub script: Option<PathBuf>,
+    /// How a script's times are played: as fast as possible, or on the wall clock.
+    #[arg(long, value_enum, default_value = "instant", requires = "script")]
+    pub pace: PaceArg,
+    /// What to do with a trial that was not finished when preclin stopped.
+    #[arg(long, value_enum)]
+    pub unfinished: Option<UnfinishedArg>,
+    /// Record an animal again; its earlier journal is kept beside the new one.
+    #[arg(long)]
+    pub again: bool,
+    /// Keep the intact lines of a damaged journal (the damaged file is kept as .damaged).
+    #[arg(long)]
+    pub repair: bool,
+    /// A second observer: journals under sheets/events/NAME/, the scoring sheet untouched.
+    #[arg(long)]
+    pub observer: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PaceArg {
+    Instant,
+    Real,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum UnfinishedArg {
+    Resume,
+    Discard,
+    Failed,
 }
 
 #[derive(Debug, Subcommand)]
@@ -575,6 +622,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
             analyze_study(out, &args.study, args.data.as_deref(), &out_dir, args.force)
         }
         Command::Import(ImportCommand::Boris(args)) => import_boris(out, &args),
+        Command::Record(args) => record_cli::record(out, &args),
         Command::Demo(args) => demo(out, &args.out, args.force),
     }
 }
