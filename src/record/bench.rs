@@ -54,6 +54,9 @@ pub struct Bench {
 
 const SHEET: &str = "sheets/scoring.csv";
 
+/// Sheet rows by blind code: every cell of the row, in the sheet's column order.
+type SheetRows = BTreeMap<String, Vec<String>>;
+
 impl Bench {
     pub fn open(dir: &Path, observer: Option<String>) -> Result<Self, RecordError> {
         let study = load_study_blind(dir)?;
@@ -253,26 +256,22 @@ impl Bench {
                     return Err(bad("is out of range".into(), range()));
                 }
             }
-            ColumnKind::Date => {
-                if crate::analysis::iso_date(value).is_none() {
-                    return Err(bad(
-                        "is not a date".into(),
-                        "type the date as YYYY-MM-DD, e.g. 2026-12-07".into(),
-                    ));
-                }
+            ColumnKind::Date if crate::analysis::iso_date(value).is_none() => {
+                return Err(bad(
+                    "is not a date".into(),
+                    "type the date as YYYY-MM-DD, e.g. 2026-12-07".into(),
+                ));
             }
-            ColumnKind::Choice if !column.choices.is_empty() => {
-                if !column.choices.iter().any(|c| c == value) {
-                    return Err(bad(
-                        "is not one of the choices".into(),
-                        format!("choose one of {}", column.choices.join(", ")),
-                    ));
-                }
+            ColumnKind::Choice
+                if !column.choices.is_empty() && !column.choices.iter().any(|c| c == value) =>
+            {
+                return Err(bad(
+                    "is not one of the choices".into(),
+                    format!("choose one of {}", column.choices.join(", ")),
+                ));
             }
-            ColumnKind::YesNo => {
-                if ingest::parse_yes_no(value).is_none() {
-                    return Err(bad("is not yes or no".into(), "type yes or no".into()));
-                }
+            ColumnKind::YesNo if ingest::parse_yes_no(value).is_none() => {
+                return Err(bad("is not yes or no".into(), "type yes or no".into()));
             }
             _ => {}
         }
@@ -311,7 +310,7 @@ impl Bench {
             .map_or("other".into(), |e| e.id.clone())
     }
 
-    fn read_rows(&self) -> Result<(Vec<String>, BTreeMap<String, Vec<String>>), RecordError> {
+    fn read_rows(&self) -> Result<(Vec<String>, SheetRows), RecordError> {
         let path = self.dir.join(SHEET);
         let table = ingest::read_table(&path, None)?;
         let ci = table.column_index("blind_code")?;
