@@ -10,6 +10,7 @@ mod figures;
 mod fuzz;
 mod interrupted;
 mod protocol_cli;
+mod record_cli;
 mod stats_calibration;
 mod stats_cli;
 mod stats_compare;
