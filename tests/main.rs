@@ -11,6 +11,8 @@ mod fuzz;
 mod interrupted;
 mod protocol_cli;
 mod record_cli;
+#[cfg(target_os = "linux")]
+mod record_pty;
 mod stats_calibration;
 mod stats_cli;
 mod stats_compare;

@@ -345,3 +345,53 @@ fn a_row_edited_while_recording_is_not_overwritten() {
         "the trial is kept in its journal"
     );
 }
+
+#[test]
+fn a_trial_stopped_early_is_excluded_with_its_reason_and_no_scores() {
+    let tmp = tempfile::tempdir().unwrap();
+    let st = study(tmp.path(), "fst-mouse");
+    let codes = codes(&st);
+    let script = tmp.path().join("s.txt");
+    // The first animal is rescued at 150 s; the second is paused once and has a key taken
+    // back: undo removes the key at 200 s, so the bout of 130 s runs to 260 s.
+    let text = format!(
+        "animal {}\nfield water_temperature_c 24\nstart\n130 i\n140 i\n150 stop rescued\n\
+         animal {}\nfield water_temperature_c 24\nstart\n130 i\n150 pause\n150 resume\n\
+         200 i\n201 undo\n260 i\n400 end\n",
+        codes[0], codes[1]
+    );
+    std::fs::write(&script, text).unwrap();
+    preclin()
+        .arg("record")
+        .arg(&st)
+        .arg("--script")
+        .arg(&script)
+        .assert()
+        .success();
+    let sheet = st.join("sheets/scoring.csv");
+    let cell = |name: &str, k: usize| column(&sheet, name)[k].1.clone();
+    assert_eq!(cell("excluded", 0), "yes");
+    assert_eq!(cell("exclusion_reason", 0), "rescued");
+    assert_eq!(cell("immobility_s", 0), "");
+    assert_eq!(cell("latency_immobility_s", 0), "");
+    assert!(cell("notes", 0).contains("trial stopped at 150 s (rescued)"));
+    assert_eq!(cell("excluded", 1), "no");
+    assert_eq!(cell("immobility_s", 1), "130");
+    assert_eq!(cell("latency_immobility_s", 1), "130");
+    assert!(
+        cell("notes", 1).contains("paused at 150 s"),
+        "{}",
+        cell("notes", 1)
+    );
+    // The event log holds full sessions only.
+    let events = read(&st.join("sheets/events/events.csv"));
+    assert!(!events.contains(&codes[0]), "{events}");
+    assert!(
+        events.contains(&format!("{},immobility,130,260", codes[1])),
+        "{events}"
+    );
+    // analyze takes both recorded rows and stops at the first animal not yet recorded.
+    let out = preclin().arg("analyze").arg(&st).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("row 4, column `immobility_s`"), "{err}");
+}

@@ -382,7 +382,7 @@ impl Bench {
                 notes.push(if r.failed {
                     format!("trial failed at {} s", seconds(*at_ms))
                 } else {
-                    format!("trial stopped at {} s", seconds(*at_ms))
+                    format!("trial stopped at {} s ({why})", seconds(*at_ms))
                 });
                 exclusion = exclusion.or(Some(why.clone()));
             }

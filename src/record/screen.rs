@@ -12,7 +12,7 @@ use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::{DefaultTerminal, Frame};
 
 use super::bench::{seconds, Bench, Status};
@@ -251,8 +251,8 @@ impl App {
             if let Some(e) = bench.broken_criterion(&r.fields) {
                 self.message = Some((
                     format!(
-                        "flagged: {} — the animal will be excluded ({})",
-                        e.description, e.id
+                        "flagged, the animal will be excluded ({}): {}",
+                        e.id, e.description
                     ),
                     Color::Yellow,
                 ));
@@ -450,7 +450,7 @@ impl App {
             let [top, body, msg, foot] = Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Min(5),
-                Constraint::Length(1),
+                Constraint::Length(2),
                 Constraint::Length(1),
             ])
             .areas(f.area());
@@ -460,11 +460,17 @@ impl App {
             );
             f.render_widget(
                 Paragraph::new(Text::from(lines.clone()))
-                    .block(Block::bordered().title(title.to_string())),
+                    .block(Block::bordered().title(title.to_string()))
+                    .wrap(Wrap { trim: false }),
                 body,
             );
             if let Some((m, c)) = &message {
-                f.render_widget(Paragraph::new(m.clone()).style(Style::new().fg(*c)), msg);
+                f.render_widget(
+                    Paragraph::new(m.clone())
+                        .style(Style::new().fg(*c))
+                        .wrap(Wrap { trim: true }),
+                    msg,
+                );
             }
             f.render_widget(
                 Paragraph::new(help.to_string())
@@ -558,8 +564,8 @@ fn draw_trial(f: &mut Frame, bench: &Bench, r: &Recorder, message: &Option<(Stri
         Constraint::Length(2),
         Constraint::Length(3),
         Constraint::Min(4),
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(2),
+        Constraint::Length(2),
     ])
     .areas(f.area());
     let state = if r.trial.paused {
@@ -667,11 +673,17 @@ fn draw_trial(f: &mut Frame, bench: &Bench, r: &Recorder, message: &Option<(Stri
         table,
     );
     if let Some((m, c)) = message {
-        f.render_widget(Paragraph::new(m.clone()).style(Style::new().fg(*c)), msg);
+        f.render_widget(
+            Paragraph::new(m.clone())
+                .style(Style::new().fg(*c))
+                .wrap(Wrap { trim: true }),
+            msg,
+        );
     }
     f.render_widget(
-        Paragraph::new("keys above: behaviour   space pause/resume   backspace undo   n note   Esc stop early   q quit (resume later)")
-            .style(Style::new().add_modifier(Modifier::REVERSED)),
+        Paragraph::new("keys above: behaviour   space pause/resume   Backspace undo   n note   Esc stop early   q quit (resume later)")
+            .style(Style::new().add_modifier(Modifier::REVERSED))
+            .wrap(Wrap { trim: true }),
         foot,
     );
 }
