@@ -13,6 +13,7 @@ mod protocol_cli;
 mod record_cli;
 #[cfg(target_os = "linux")]
 mod record_pty;
+mod stats_agreement;
 mod stats_calibration;
 mod stats_cli;
 mod stats_compare;

@@ -340,6 +340,19 @@ pub(crate) fn f_sf(f: f64, df1: f64, df2: f64) -> f64 {
     FisherSnedecor::new(df1, df2).map_or(f64::NAN, |d| d.sf(f))
 }
 
+/// Quantile of the F distribution (real degrees of freedom allowed), by Brent's method on
+/// its distribution function; NaN outside 0 < p < 1 or for invalid df.
+pub(crate) fn f_quantile(p: f64, df1: f64, df2: f64) -> f64 {
+    use statrs::distribution::FisherSnedecor;
+    if !(p > 0.0 && p < 1.0) {
+        return f64::NAN;
+    }
+    let Ok(d) = FisherSnedecor::new(df1, df2) else {
+        return f64::NAN;
+    };
+    bracket_and_solve(|q| d.cdf(q) - p, 0.0, 4.0)
+}
+
 /// Upper tail of Student's t distribution, P(T > t); NaN for NaN input or invalid df.
 pub(crate) fn t_sf(t: f64, df: f64) -> f64 {
     use statrs::distribution::StudentsT;

@@ -3,6 +3,7 @@
 //! source and is tested against published reference values (NIST StRD, R, mpmath).
 
 mod adjust;
+mod agreement;
 mod calibration;
 mod compare;
 mod descriptive;
@@ -29,6 +30,7 @@ mod survival;
 mod ttest;
 
 pub use adjust::{adjust_p, Adjustment};
+pub use agreement::{bland_altman, intraclass, BlandAltman, Icc, IccKind};
 pub use calibration::{
     best_weighting, fit_calibration, inverse_predict, CalibrationFit, CurveModel,
     InversePrediction, StandardResult, Weighting,
