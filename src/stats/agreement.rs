@@ -84,7 +84,7 @@ pub fn intraclass(scores: &[Vec<f64>], level: f64) -> Result<[Icc; 3], StatsErro
     let ms_observers = ss_observers / (kf - 1.0);
     let ms_error = ss_error / ((nf - 1.0) * (kf - 1.0));
     let ms_within = (ss_observers + ss_error) / (nf * (kf - 1.0));
-    if !(ms_subjects > 0.0) {
+    if ms_subjects.is_nan() || ms_subjects <= 0.0 {
         return Err(StatsError::NoSpread {
             what: WHAT,
             group: "the animals' mean scores".into(),
