@@ -395,3 +395,79 @@ fn a_trial_stopped_early_is_excluded_with_its_reason_and_no_scores() {
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("row 4, column `immobility_s`"), "{err}");
 }
+
+#[test]
+fn a_second_observer_is_compared_with_the_scoring_sheet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let st = study(tmp.path(), "fst-mouse");
+    let codes = codes(&st);
+    let trials = |ends: [u32; 3], with_fields: bool| {
+        let mut s = String::new();
+        for (code, end) in codes.iter().zip(ends) {
+            s += &format!("animal {code}\n");
+            if with_fields {
+                s += "field water_temperature_c 24\n";
+            }
+            s += &format!("start\n150 i\n{end} i\n400 end\n");
+        }
+        s
+    };
+    let first = tmp.path().join("first.txt");
+    let second = tmp.path().join("second.txt");
+    std::fs::write(&first, trials([200, 230, 260], true)).unwrap();
+    std::fs::write(&second, trials([202, 229, 263], false)).unwrap();
+    let sheet_before = |st: &Path| read(&st.join("sheets/scoring.csv"));
+    preclin()
+        .arg("record")
+        .arg(&st)
+        .arg("--script")
+        .arg(&first)
+        .assert()
+        .success();
+    let sheet = sheet_before(&st);
+    preclin()
+        .arg("record")
+        .arg(&st)
+        .args(["--observer", "lena", "--script"])
+        .arg(&second)
+        .assert()
+        .success();
+    assert_eq!(
+        sheet_before(&st),
+        sheet,
+        "a second observer leaves the sheet alone"
+    );
+    assert!(st
+        .join(format!("sheets/events/lena/{}.jsonl", codes[0]))
+        .is_file());
+    let out = preclin()
+        .arg("record")
+        .arg(&st)
+        .args(["--agreement", "lena"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    // Immobility 50, 80, 110 s on the sheet and 52, 79, 113 s by lena: differences 2, −1,
+    // 3; bias 4/3, SD √(13/3) = 2.082, limits 1.333 ∓ 1.96 × 2.082 = −2.747 to 5.413.
+    assert!(
+        text.contains("immobility_s — 3 animals scored by both"),
+        "{text}"
+    );
+    assert!(text.contains("bias (lena − sheet)  1.333"), "{text}");
+    assert!(text.contains("SD of differences 2.082"), "{text}");
+    assert!(
+        text.contains("limits of agreement -2.747 to 5.413"),
+        "{text}"
+    );
+    assert!(text.contains("ICC(2,1) absolute agreement"), "{text}");
+    assert!(text.contains("not recorded by lena: 3 animals"), "{text}");
+
+    let out = preclin()
+        .arg("record")
+        .arg(&st)
+        .args(["--agreement", "bob"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("observer bob has recorded nothing"), "{err}");
+}

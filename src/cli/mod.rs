@@ -86,6 +86,9 @@ pub struct RecordArgs {
     /// A second observer: journals under sheets/events/NAME/, the scoring sheet untouched.
     #[arg(long)]
     pub observer: Option<String>,
+    /// Print how well observer NAME's recordings agree with the scoring sheet (ICC, Bland–Altman).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["script", "observer", "animal", "again", "unfinished"])]
+    pub agreement: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

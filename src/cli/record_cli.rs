@@ -9,6 +9,11 @@ use crate::Error;
 
 pub fn record(out: &mut dyn Write, args: &RecordArgs) -> Result<(), Error> {
     let mut bench = Bench::open(&args.study, args.observer.clone())?;
+    if let Some(name) = &args.agreement {
+        let a = crate::record::agreement::agreement(&bench, name)?;
+        write!(out, "{}", crate::record::agreement::render(&a)).ok();
+        return Ok(());
+    }
     repair_or_refuse(out, &bench, args.repair)?;
     for code in bench.catch_up()? {
         writeln!(

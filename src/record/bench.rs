@@ -55,7 +55,7 @@ pub struct Bench {
 const SHEET: &str = "sheets/scoring.csv";
 
 /// Sheet rows by blind code: every cell of the row, in the sheet's column order.
-type SheetRows = BTreeMap<String, Vec<String>>;
+pub type SheetRows = BTreeMap<String, Vec<String>>;
 
 impl Bench {
     pub fn open(dir: &Path, observer: Option<String>) -> Result<Self, RecordError> {
@@ -308,6 +308,11 @@ impl Bench {
             .iter()
             .find(|e| e.id.contains("recording") || e.id.contains("fail"))
             .map_or("other".into(), |e| e.id.clone())
+    }
+
+    /// The scoring sheet's header and its rows by blind code, as on disk now.
+    pub fn sheet_rows(&self) -> Result<(Vec<String>, SheetRows), RecordError> {
+        self.read_rows()
     }
 
     fn read_rows(&self) -> Result<(Vec<String>, SheetRows), RecordError> {

@@ -8,6 +8,7 @@
 //! `animal,behaviour,start_s,stop_s` event log that `preclin import boris` reads. See
 //! `docs/tutorial-record.md`.
 
+pub mod agreement;
 pub mod bench;
 pub mod journal;
 pub mod recorder;
@@ -89,6 +90,8 @@ pub enum RecordError {
     },
     #[error("the recorder needs a terminal (standard input and output are not one)\nhelp: run `preclin record` in a terminal window, or give the key presses with --script FILE")]
     NoTerminal,
+    #[error("{path}: observer {name} has recorded nothing in this study\nhelp: record with `preclin record STUDY --observer {name}` first; the observers are the folders of sheets/events/")]
+    NoObserver { name: String, path: PathBuf },
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,

@@ -19,5 +19,5 @@ pub use models::{
     anova_apa, anova_json, anova_text, calibration_json, calibration_text, logistic_json,
     logistic_text, rm_anova_json, rm_anova_text, survival_json, CellPosthoc, CellSummary,
 };
-pub use pvalue::{apa_p, format_p, stars, PStyle};
+pub use pvalue::{apa_df, apa_p, format_p, stars, PStyle};
 pub use text::{describe_table, significant, table};
