@@ -287,3 +287,63 @@ fn a_terminal_too_small_for_the_screen_is_refused() {
         before
     );
 }
+
+#[test]
+fn a_video_scored_on_a_manual_clock_gives_the_times_typed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let st = short_study(tmp.path());
+    let mut pty = Pty::spawn(
+        &[
+            "record".as_ref(),
+            st.as_os_str(),
+            "--clock".as_ref(),
+            "manual".as_ref(),
+        ],
+        100,
+        30,
+    );
+    pty.wait_for("not recorded yet");
+    pty.type_keys("\r");
+    for (field, value) in [
+        ("test_date", "2026-12-07"),
+        ("body_weight_g", "24.5"),
+        ("water_temperature_c", "24"),
+    ] {
+        pty.wait_for(field);
+        pty.type_keys(&format!("{value}\r"));
+    }
+    pty.wait_for("Press Enter when the animal goes in");
+    pty.type_keys("\r");
+    pty.wait_for("manual clock");
+    // To 1.25 s by typing the time, then immobility; to 2.25 s by the arrow keys (↑ +1 s);
+    // a time before the clock is refused; to 3.75 s, end of the bout; the clock then runs
+    // to the end of the 6-s session.
+    pty.type_keys("t");
+    pty.wait_for("Go to session time");
+    pty.type_keys("1.25\r");
+    pty.wait_for("session 1.25 of 6 s");
+    pty.type_keys("i\x1b[A");
+    pty.wait_for("session 2.25 of 6 s");
+    pty.type_keys("t");
+    pty.wait_for("Go to session time");
+    pty.type_keys("2\r");
+    pty.wait_for("the clock goes forward only");
+    pty.type_keys("t");
+    pty.wait_for("Go to session time");
+    pty.type_keys("3.75\r");
+    pty.wait_for("session 3.75 of 6 s");
+    pty.type_keys("i\x1b[5~");
+    pty.wait_for("recorded and written to the scoring sheet");
+    pty.type_keys("q");
+    assert_eq!(pty.exit_code(), Some(0), "{}", pty.screen());
+
+    let row = first_row(&st);
+    // 1.25–3.75 s: 2.5 s, of which 1.75 s in the 2–6 s window; latency 1.25 s.
+    assert_eq!(cell(&row, "immobility_s"), "1.75", "{row:?}");
+    assert_eq!(cell(&row, "latency_immobility_s"), "1.25", "{row:?}");
+    let code = cell(&row, "blind_code");
+    let journal = std::fs::read_to_string(st.join(format!("sheets/events/{code}.jsonl"))).unwrap();
+    assert!(journal.contains("\"clock\":\"manual\""), "{journal}");
+    assert!(journal.contains("\"t_ms\":1250,"), "{journal}");
+    assert!(journal.contains("\"t_ms\":3750,"), "{journal}");
+}

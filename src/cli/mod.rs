@@ -71,6 +71,10 @@ pub struct RecordArgs {
     /// Key presses from a file instead of the keyboard (see docs/tutorial-record.md).
     #[arg(long)]
     pub script: Option<PathBuf>,
+    /// The session clock on screen: live (a monotonic clock), or manual (moved forward by
+    /// the scorer, for scoring from a video at the player's time).
+    #[arg(long, value_enum, default_value = "live", conflicts_with = "script")]
+    pub clock: ClockArg,
     /// How a script's times are played: as fast as possible, or on the wall clock.
     #[arg(long, value_enum, default_value = "instant", requires = "script")]
     pub pace: PaceArg,
@@ -89,6 +93,12 @@ pub struct RecordArgs {
     /// Print how well observer NAME's recordings agree with the scoring sheet (ICC, Bland–Altman).
     #[arg(long, value_name = "NAME", conflicts_with_all = ["script", "observer", "animal", "again", "unfinished"])]
     pub agreement: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ClockArg {
+    Live,
+    Manual,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

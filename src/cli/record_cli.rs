@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{PaceArg, RecordArgs, UnfinishedArg};
+use super::{ClockArg, PaceArg, RecordArgs, UnfinishedArg};
 use crate::record::script::{run_script, Pace, ScriptOptions};
 use crate::record::{journal, screen, Bench, RecordError, Unfinished};
 use crate::Error;
@@ -43,7 +43,16 @@ pub fn record(out: &mut dyn Write, args: &RecordArgs) -> Result<(), Error> {
             };
             run_script(&mut bench, path, &options, out)?
         }
-        None => screen::run(&mut bench, args.animal.clone(), args.again, unfinished)?,
+        None => screen::run(
+            &mut bench,
+            args.animal.clone(),
+            args.again,
+            unfinished,
+            match args.clock {
+                ClockArg::Live => screen::Clock::Live,
+                ClockArg::Manual => screen::Clock::Manual,
+            },
+        )?,
     };
     let target = if bench.observer.is_some() {
         bench.events_dir().display().to_string()

@@ -28,6 +28,7 @@ pub fn run(
     animal: Option<String>,
     again: bool,
     unfinished: Option<Unfinished>,
+    clock: Clock,
 ) -> Result<Vec<String>, RecordError> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(RecordError::NoTerminal);
@@ -47,10 +48,29 @@ pub fn run(
         message: None,
         again,
         unfinished,
+        clock,
     };
     let result = app.animals(&mut terminal, bench, animal);
     ratatui::restore();
     result.map(|()| app.done)
+}
+
+/// Where the session time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// A monotonic clock started with the trial: scoring at the bench.
+    Live,
+    /// Moved by the scorer, forward only: scoring from a video, at the player's time.
+    Manual,
+}
+
+impl Clock {
+    fn label(self) -> &'static str {
+        match self {
+            Clock::Live => "live",
+            Clock::Manual => "manual",
+        }
+    }
 }
 
 struct App {
@@ -58,6 +78,7 @@ struct App {
     message: Option<(String, Color)>,
     again: bool,
     unfinished: Option<Unfinished>,
+    clock: Clock,
 }
 
 /// What the scorer typed in a prompt.
@@ -161,7 +182,7 @@ impl App {
                         },
                         _ => None,
                     };
-                    match Recorder::begin(bench, &current, again, unfinished, "live") {
+                    match Recorder::begin(bench, &current, again, unfinished, self.clock.label()) {
                         Ok(Begun::Recording(mut r)) => {
                             let finished = self.trial(term, bench, &mut r)?;
                             if !finished {
@@ -278,12 +299,17 @@ impl App {
             }
             r.start()?;
         }
-        // The session clock: `base` ms at `since`, running unless paused.
+        // The session clock: `base` ms at `since`, running unless paused; a manual clock
+        // is `base`, moved by the scorer.
+        let manual = self.clock == Clock::Manual;
         let mut base = r.trial.now_ms;
         let mut since = Instant::now();
+        if manual && r.trial.paused {
+            r.act(bench, base, &Action::Resume)?;
+        }
         let mut running = !r.trial.paused;
         let now = |base: u64, since: Instant, running: bool| {
-            if running {
+            if running && !manual {
                 base + since.elapsed().as_millis() as u64
             } else {
                 base
@@ -299,7 +325,46 @@ impl App {
                     continue;
                 }
                 let t = now(base, since, running);
+                let step = |ms: u64| (base + ms).min(bench.session_ms());
                 let action = match k.code {
+                    KeyCode::Right if manual => {
+                        base = step(100);
+                        None
+                    }
+                    KeyCode::Up if manual => {
+                        base = step(1000);
+                        None
+                    }
+                    KeyCode::PageUp if manual => {
+                        base = step(10_000);
+                        None
+                    }
+                    KeyCode::Char('t') if manual && !bench.keys.contains(&'t') => {
+                        if let Typed::Text(text) = self.prompt(
+                            term,
+                            bench,
+                            &format!("Go to session time in s (now {} s)", seconds(t)),
+                            "",
+                        )? {
+                            match text.trim().replace(',', ".").parse::<f64>() {
+                                Ok(x) if x.is_finite() && x * 1000.0 >= t as f64 => {
+                                    base = ((x * 1000.0).round() as u64).min(bench.session_ms());
+                                }
+                                _ => {
+                                    self.message = Some((
+                                        format!(
+                                            "`{}` is not a time from {} s on: the clock goes forward only",
+                                            text.trim(),
+                                            seconds(t)
+                                        ),
+                                        Color::Red,
+                                    ));
+                                }
+                            }
+                        }
+                        None
+                    }
+                    KeyCode::Char(' ') if manual => None,
                     KeyCode::Char(' ') if r.trial.paused => Some(Action::Resume),
                     KeyCode::Char(' ') => Some(Action::Pause),
                     KeyCode::Backspace => Some(Action::Undo),
@@ -344,7 +409,7 @@ impl App {
             if r.trial.finished() {
                 return Ok(true);
             }
-            term.draw(|f| draw_trial(f, bench, r, &self.message))
+            term.draw(|f| draw_trial(f, bench, r, &self.message, manual))
                 .map_err(|e| RecordError::io("terminal".as_ref(), e))?;
             let _ = event::poll(Duration::from_millis(50));
         }
@@ -555,7 +620,13 @@ fn big_clock(ms: u64) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn draw_trial(f: &mut Frame, bench: &Bench, r: &Recorder, message: &Option<(String, Color)>) {
+fn draw_trial(
+    f: &mut Frame,
+    bench: &Bench,
+    r: &Recorder,
+    message: &Option<(String, Color)>,
+    manual: bool,
+) {
     let t = r.trial.now_ms;
     let totals = r.trial.totals(&bench.scoring, bench.session_s);
     let [top, clock, bar, keys, table, msg, foot] = Layout::vertical([
@@ -568,7 +639,9 @@ fn draw_trial(f: &mut Frame, bench: &Bench, r: &Recorder, message: &Option<(Stri
         Constraint::Length(2),
     ])
     .areas(f.area());
-    let state = if r.trial.paused {
+    let state = if manual {
+        "manual clock"
+    } else if r.trial.paused {
         "PAUSED"
     } else {
         "recording"
@@ -681,7 +754,11 @@ fn draw_trial(f: &mut Frame, bench: &Bench, r: &Recorder, message: &Option<(Stri
         );
     }
     f.render_widget(
-        Paragraph::new("keys above: behaviour   space pause/resume   Backspace undo   n note   Esc stop early   q quit (resume later)")
+        Paragraph::new(if manual {
+            "keys above: behaviour   → +0.1 s   ↑ +1 s   PgUp +10 s   t go to time   Backspace undo   n note   Esc stop early   q quit"
+        } else {
+            "keys above: behaviour   space pause/resume   Backspace undo   n note   Esc stop early   q quit (resume later)"
+        })
             .style(Style::new().add_modifier(Modifier::REVERSED))
             .wrap(Wrap { trim: true }),
         foot,
