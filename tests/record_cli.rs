@@ -153,10 +153,12 @@ fn a_recorder_killed_in_a_trial_keeps_every_acknowledged_key_and_resumes() {
     text += "400 end\n";
     std::fs::write(&script, text).unwrap();
     let (mut child, mut acks) = paced(&st, &script, &[]);
-    let acknowledged: Vec<String> = acks.by_ref().take(5).collect();
+    // `start` (line 2), then five keys.
+    let acknowledged: Vec<String> = acks.by_ref().take(6).collect();
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(acknowledged.len(), 5, "{acknowledged:?}");
+    assert_eq!(acknowledged.len(), 6, "{acknowledged:?}");
+    assert_eq!(acknowledged[0], "ack 2");
     let journal = st.join(format!("sheets/events/{code}.jsonl"));
     let on_disk = read(&journal);
     // A kill can land in the middle of a line not yet acknowledged: only whole lines count.

@@ -14,8 +14,9 @@
 //! ```
 //!
 //! With `--pace real` the commands are played at their times on the wall clock and each
-//! taken action is acknowledged on standard output (`ack LINE`) after it is on disk. A
-//! script that stops before the end leaves the trial unfinished, as a stop of preclin would.
+//! taken action (and `start`, when the clock starts) is acknowledged on standard output
+//! (`ack LINE`) after it is on disk. A script that stops before the end leaves the trial
+//! unfinished, as a stop of preclin would.
 
 use std::io::Write;
 use std::path::Path;
@@ -97,6 +98,10 @@ pub fn run_script(
                 clock_origin = Instant::now()
                     .checked_sub(Duration::from_millis(r.trial.now_ms))
                     .unwrap_or_else(Instant::now);
+                if options.pace == Pace::Real {
+                    writeln!(out, "ack {n}").ok();
+                    out.flush().ok();
+                }
             }
             _ => {
                 let seconds: f64 = word.parse().map_err(|_| {
