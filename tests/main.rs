@@ -9,6 +9,7 @@ mod common;
 mod figures;
 mod fuzz;
 mod interrupted;
+mod planned_analyses;
 mod protocol_cli;
 mod record_cli;
 #[cfg(target_os = "linux")]

@@ -58,7 +58,10 @@ pub struct LatencyResult {
     pub censor_s: f64,
     pub curves: Vec<KaplanMeier>,
     pub logrank: Option<LogRank>,
+    /// The test for trend the plan declares (`trend_groups`): the groups' doses as scores.
     pub trend: Option<(Vec<f64>, LogRankTrend)>,
+    /// The groups of the trend test, in dose order.
+    pub trend_groups: Vec<String>,
 }
 
 /// Everything the statistics produced.
@@ -360,7 +363,7 @@ fn time_course(
 
 /// The dose of a group's active compound (0 for vehicle), for the test for trend.
 fn dose_of(g: &protocol::Group) -> f64 {
-    g.treatments.iter().map(|t| t.dose).fold(0.0, f64::max)
+    protocol::active_treatment(g).map_or(0.0, |(_, d)| d)
 }
 
 fn latency(
@@ -396,16 +399,34 @@ fn latency(
     let logrank = (k >= 2 && any_event)
         .then(|| stats::log_rank(&groups))
         .transpose()?;
-    let doses: Vec<f64> = p.design.groups.iter().map(dose_of).collect();
-    let ordered = k >= 3 && p.design.factors.len() == 1 && doses.windows(2).any(|w| w[0] != w[1]);
-    let trend = (ordered && any_event)
-        .then(|| stats::log_rank_trend(&groups, &doses).map(|t| (doses.clone(), t)))
+    // Only the trend the plan declares, over its groups in their dose order.
+    let planned: Vec<usize> = p
+        .analysis
+        .trend_groups
+        .iter()
+        .filter_map(|id| p.design.groups.iter().position(|g| &g.id == id))
+        .collect();
+    let trend_events = planned.iter().any(|&g| events[g].iter().any(|&e| e));
+    let trend = (planned.len() >= 3 && trend_events)
+        .then(|| {
+            let doses: Vec<f64> = planned
+                .iter()
+                .map(|&g| dose_of(&p.design.groups[g]))
+                .collect();
+            let subset: Vec<(&str, &[f64], &[bool])> = planned.iter().map(|&g| groups[g]).collect();
+            stats::log_rank_trend(&subset, &doses).map(|t| (doses, t))
+        })
         .transpose()?;
     Ok(Some(LatencyResult {
         behaviour: behaviour.clone(),
         censor_s: *censor,
         curves,
         logrank,
+        trend_groups: if trend.is_some() {
+            p.analysis.trend_groups.clone()
+        } else {
+            Vec::new()
+        },
         trend,
     }))
 }

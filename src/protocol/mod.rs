@@ -20,4 +20,4 @@ pub use schema::*;
 pub use summary::{
     arrive_checklist, summary, treatment_text as summary_treatment_text, ArriveItem,
 };
-pub use validate::{validate, FieldPath, PathSeg, Problem, MAX_N_PER_GROUP};
+pub use validate::{active_treatment, validate, FieldPath, PathSeg, Problem, MAX_N_PER_GROUP};

@@ -440,6 +440,10 @@ pub struct AnalysisPlan {
     /// Pairs of group ids, when `comparisons = "planned"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub planned_pairs: Vec<[String; 2]>,
+    /// Groups of one compound in increasing dose (vehicle first if wanted): the latency is
+    /// then tested for a trend over their doses. No trend test without it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trend_groups: Vec<String>,
     /// Sums of squares for factorial ANOVA (1, 2 or 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ss_type: Option<u8>,

@@ -680,6 +680,7 @@ fn check_analysis(c: &mut Checker, p: &Protocol) {
             }
         }
     }
+    check_trend_groups(c, p);
     let k = p.design.groups.len();
     let two_group_test = matches!(
         a.omnibus,
@@ -698,6 +699,90 @@ fn check_analysis(c: &mut Checker, p: &Protocol) {
             "two-way ANOVA needs two design factors",
             "",
         );
+    }
+}
+
+/// The active compound and dose of a group: its treatments other than the vehicle (a
+/// compound named `vehicle`, or a dose of 0). None for a vehicle group.
+pub fn active_treatment(g: &super::Group) -> Option<(&str, f64)> {
+    g.treatments
+        .iter()
+        .find(|t| t.dose > 0.0 && !t.compound.eq_ignore_ascii_case("vehicle"))
+        .map(|t| (t.compound.as_str(), t.dose))
+}
+
+/// `trend_groups`: known groups, at least three, of one compound (vehicle aside) in
+/// strictly increasing dose, in a one-factor design.
+fn check_trend_groups(c: &mut Checker, p: &Protocol) {
+    let list = &p.analysis.trend_groups;
+    if list.is_empty() {
+        return;
+    }
+    let path = "analysis.trend_groups";
+    if p.design.factors.len() > 1 {
+        c.report(
+            path,
+            "a test for trend over doses is planned in a design of several factors",
+            "the trend test compares the groups of a one-factor design; remove trend_groups",
+        );
+        return;
+    }
+    if list.len() < 3 {
+        c.report(
+            path,
+            format!("a trend needs at least 3 groups, found {}", list.len()),
+            "list the vehicle and at least two doses of one compound, e.g. [\"VEH\", \"IMI15\", \"IMI30\"]",
+        );
+    }
+    let mut seen: Vec<(&str, Option<(&str, f64)>)> = Vec::new();
+    for (i, id) in list.iter().enumerate() {
+        let at = format!("{path}[{i}]");
+        let Some(g) = p.design.groups.iter().find(|g| &g.id == id) else {
+            c.report(
+                at,
+                format!("trend_groups names group `{id}`, which is not defined"),
+                "",
+            );
+            return;
+        };
+        if seen.iter().any(|(s, _)| s == id) {
+            c.report(at, format!("group `{id}` is listed twice"), "");
+            return;
+        }
+        let here = active_treatment(g);
+        if let (Some((compound, _)), Some((first_id, (first, _)))) =
+            (here, seen.iter().find_map(|(s, t)| t.map(|t| (*s, t))))
+        {
+            if !compound.eq_ignore_ascii_case(first) {
+                c.report(
+                    at,
+                    format!("the trend mixes compounds: `{first_id}` is {first}, `{id}` is {compound}"),
+                    "a trend over doses is for one compound; list its groups (and the vehicle) only",
+                );
+                return;
+            }
+        }
+        let dose = here.map_or(0.0, |(_, d)| d);
+        if let Some(&(other, _)) = seen.iter().find(|(_, t)| t.map_or(0.0, |(_, d)| d) == dose) {
+            c.report(
+                at,
+                format!("groups `{other}` and `{id}` have the same dose ({dose}), so the trend has no order between them"),
+                "list each dose once, in increasing order",
+            );
+            return;
+        }
+        if let Some(&(prev, t)) = seen.last() {
+            let before = t.map_or(0.0, |(_, d)| d);
+            if dose < before {
+                c.report(
+                    at,
+                    format!("group `{id}` ({dose}) comes after `{prev}` ({before}): the groups are not in increasing dose"),
+                    "list the groups from the lowest dose (or the vehicle) to the highest",
+                );
+                return;
+            }
+        }
+        seen.push((id.as_str(), here));
     }
 }
 

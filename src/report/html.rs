@@ -639,15 +639,32 @@ pub fn report_html(a: &Analysis, figures: &[StudyFigure]) -> String {
         if let Some(lr) = &l.logrank {
             let _ = writeln!(
                 o,
-                "<p>Log-rank test: <span class=\"apa\">χ²({}) = {:.2}, {}</span>.</p>",
-                lr.test.df.first().copied().unwrap_or(f64::NAN),
-                lr.test.statistic,
-                super::pvalue::apa_p(lr.test.p)
+                "<p>Log-rank test: <span class=\"apa\">{}</span>.</p>",
+                e(&format!(
+                    "χ²({}) = {:.2}, {}",
+                    lr.test.df.first().copied().unwrap_or(f64::NAN),
+                    lr.test.statistic,
+                    super::pvalue::apa_p(lr.test.p)
+                ))
             );
         }
         if let Some((scores, t)) = &l.trend {
-            let s: Vec<String> = scores.iter().map(|v| v.to_string()).collect();
-            let _ = writeln!(o, "<p>Log-rank test for trend over doses ({}): <span class=\"apa\">χ²(1) = {:.2}, {}</span>.</p>", e(&s.join(", ")), t.test.statistic, super::pvalue::apa_p(t.test.p));
+            let s: Vec<String> = l
+                .trend_groups
+                .iter()
+                .zip(scores)
+                .map(|(g, v)| format!("{g} {v}"))
+                .collect();
+            let _ = writeln!(
+                o,
+                "<p>Log-rank test for trend over doses (planned; scores {}): <span class=\"apa\">{}</span>.</p>",
+                e(&s.join(", ")),
+                e(&format!(
+                    "χ²(1) = {:.2}, {}",
+                    t.test.statistic,
+                    super::pvalue::apa_p(t.test.p)
+                ))
+            );
         }
     }
     o.push_str("<h2>Methods</h2>\n");
