@@ -14,6 +14,7 @@ mod protocol_cli;
 mod record_cli;
 #[cfg(target_os = "linux")]
 mod record_pty;
+mod report_document;
 mod stats_agreement;
 mod stats_calibration;
 mod stats_cli;

@@ -136,6 +136,47 @@ impl CmsAnalysis {
     }
 
     /// Animals of group `g` allocated, and those not excluded.
+    /// What the analysis did not do as the protocol planned it.
+    pub fn deviations(&self) -> Vec<super::Deviation> {
+        let p = &self.study.protocol;
+        let counts: Vec<(usize, usize)> = (0..p.design.groups.len())
+            .map(|g| self.group_counts(g))
+            .collect();
+        let excluded: Vec<super::deviations::Excluded> = self
+            .assays
+            .exclusions
+            .iter()
+            .map(|x| super::deviations::Excluded {
+                blind_code: &x.blind_code,
+                group: self
+                    .study
+                    .entry(&x.blind_code)
+                    .map_or("", |k| p.design.groups[k.group].id.as_str()),
+                reason: &x.reason,
+                prespecified: p
+                    .exclusions
+                    .iter()
+                    .any(|e| e.id == x.reason || e.description == x.reason),
+            })
+            .collect();
+        let not_analysed: Vec<(String, String)> = self
+            .not_analysed
+            .iter()
+            .map(|n| match n.split_once(": ") {
+                Some((what, why)) => (what.to_string(), why.to_string()),
+                None => (n.clone(), String::new()),
+            })
+            .collect();
+        super::deviations::deviations(
+            p,
+            self.study.meta.n_per_group as usize,
+            &counts,
+            &excluded,
+            &not_analysed,
+            &[],
+        )
+    }
+
     pub fn group_counts(&self, g: usize) -> (usize, usize) {
         let allocated: Vec<&str> = self
             .study
@@ -301,6 +342,7 @@ fn analyse(p: &Protocol, plans: Vec<Planned>) -> Result<Endpoints, StatsError> {
                 label: x.label,
                 unit: x.unit,
                 primary: primary_activity && matches!(x.measure, Measure::Activity { .. }),
+                planned: true,
                 values: x.values,
                 analysis,
             },

@@ -265,6 +265,8 @@ pub fn cms_results_json(c: &CmsAnalysis, figures: &[String]) -> Value {
         "endpoints": endpoints,
         "not_analysed": c.not_analysed,
         "weekly": weekly,
+        "deviations": c.deviations().iter().map(super::Deviation::json).collect::<Vec<_>>(),
+        "methods_text": report::cms_methods_paragraph(c),
         "figures": figures,
     })
 }

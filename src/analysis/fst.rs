@@ -32,6 +32,8 @@ pub struct Exclusion {
     pub reason: String,
     /// "scoring sheet" or "criterion <id>".
     pub source: String,
+    /// The protocol's exclusion criterion (its id), or none when the reason is not one.
+    pub criterion: Option<String>,
 }
 
 /// A latency: the time, and whether the behaviour was seen (false: censored).
@@ -333,14 +335,11 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
                         "say in the notes column why the animal was excluded".into(),
                     ));
                 }
-                let reason = p
-                    .exclusions
-                    .iter()
-                    .find(|e| e.id == reason)
-                    .map_or(reason.to_string(), |e| e.description.clone());
+                let criterion = p.exclusions.iter().find(|e| e.id == reason);
                 exclusion = Some(Exclusion {
-                    reason,
+                    reason: criterion.map_or(reason.to_string(), |e| e.description.clone()),
                     source: "scoring sheet".into(),
+                    criterion: criterion.map(|e| e.id.clone()),
                 });
             }
         }
@@ -359,6 +358,7 @@ pub fn read_scores(study: &Study, table: &DataTable) -> Result<FstScores, Analys
                     exclusion = Some(Exclusion {
                         reason: format!("{} ({column} = {cell})", c.description),
                         source: format!("criterion {}", c.id),
+                        criterion: Some(c.id.clone()),
                     });
                     break;
                 }

@@ -8,6 +8,7 @@ mod cells;
 mod cms;
 mod cms_output;
 mod consistency;
+mod deviations;
 mod events;
 mod fst;
 mod output;
@@ -26,6 +27,7 @@ pub use cms::{
     analyze_cms, slug, CmsAnalysis, CmsEndpoint, GroupValues, Measure, Shown, WeeklyCourse,
 };
 pub use cms_output::{cms_results_files, cms_results_json};
+pub use deviations::{detectable_effect, Deviation};
 pub use events::{score_animal, scores_from_events, ImportedScores};
 pub use fst::{
     read_scores, score_columns, scoring_of, AnimalScores, Exclusion, FstScores, LatencyValue,
@@ -101,6 +103,66 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// What the analysis did not do as the protocol planned it.
+    pub fn deviations(&self) -> Vec<Deviation> {
+        let p = &self.study.protocol;
+        let counts: Vec<(usize, usize)> = (0..p.design.groups.len())
+            .map(|g| self.group_counts(g))
+            .collect();
+        let excluded: Vec<deviations::Excluded> = self
+            .scores
+            .animals
+            .iter()
+            .filter_map(|x| {
+                x.exclusion.as_ref().map(|e| deviations::Excluded {
+                    blind_code: &x.blind_code,
+                    group: &p.design.groups[x.group].id,
+                    reason: &e.reason,
+                    prespecified: e.criterion.is_some(),
+                })
+            })
+            .collect();
+        let st = &self.statistics;
+        let not_analysed: Vec<(String, String)> = p
+            .endpoints
+            .iter()
+            .filter(|e| {
+                let scalar = st.endpoints.iter().any(|r| r.name == e.name);
+                let latency = st
+                    .latency
+                    .as_ref()
+                    .is_some_and(|l| e.name == format!("latency_{}_s", l.behaviour));
+                let course = st
+                    .time_course
+                    .as_ref()
+                    .is_some_and(|t| e.name.starts_with(&format!("{}_per_", t.behaviour)));
+                !(scalar || latency || course)
+            })
+            .map(|e| {
+                let why = if e.name.starts_with("latency_") {
+                    "no latency was recorded on the scoring sheet".to_string()
+                } else {
+                    "the scoring sheet has no column that gives it".to_string()
+                };
+                (e.label.clone(), why)
+            })
+            .collect();
+        let exploratory: Vec<String> = st
+            .endpoints
+            .iter()
+            .filter(|e| !e.planned)
+            .map(|e| e.label.clone())
+            .collect();
+        deviations::deviations(
+            p,
+            self.study.meta.n_per_group as usize,
+            &counts,
+            &excluded,
+            &not_analysed,
+            &exploratory,
+        )
+    }
+
     /// Animals of group `g` in the allocation key, and those analysed (not excluded).
     pub fn group_counts(&self, g: usize) -> (usize, usize) {
         let allocated = self.study.key.iter().filter(|k| k.group == g).count();

@@ -57,7 +57,7 @@ pub(crate) fn endpoint_json(e: &super::EndpointResult) -> Value {
         ),
     };
     json!({ "name": e.name, "label": e.label, "unit": e.unit, "primary": e.primary,
-        "design": design, "result": result })
+        "planned": e.planned, "design": design, "result": result })
 }
 
 /// The `study` and `inputs` members of `results.json`.
@@ -169,6 +169,8 @@ pub fn results_json(a: &Analysis, figures: &[String]) -> Value {
         "endpoints": endpoints,
         "time_course": time_course,
         "latency": latency,
+        "deviations": a.deviations().iter().map(super::Deviation::json).collect::<Vec<_>>(),
+        "methods_text": report::methods_paragraph(a),
         "figures": figures,
     })
 }

@@ -34,6 +34,9 @@ pub struct EndpointResult {
     pub label: String,
     pub unit: String,
     pub primary: bool,
+    /// One of the protocol's endpoints; false for another scored column, analysed as
+    /// exploratory.
+    pub planned: bool,
     /// Per group (protocol order): (blind code, value).
     pub values: Vec<Vec<(String, f64)>>,
     pub analysis: EndpointAnalysis,
@@ -440,11 +443,19 @@ pub fn run_statistics(
     let factorial_plan = p.design.factors.len() >= 2 || p.analysis.omnibus == PlanTest::TwoWayAnova;
     let mut endpoints = Vec::new();
     // The protocol's endpoints that are scalar columns, then the other scored behaviours.
-    let mut names: Vec<(String, String, String, bool)> = p
+    let mut names: Vec<(String, String, String, bool, bool)> = p
         .endpoints
         .iter()
         .filter(|e| scores.scalar_columns.contains(&e.name))
-        .map(|e| (e.name.clone(), e.label.clone(), e.unit.clone(), e.primary))
+        .map(|e| {
+            (
+                e.name.clone(),
+                e.label.clone(),
+                e.unit.clone(),
+                e.primary,
+                true,
+            )
+        })
         .collect();
     for c in &scores.scalar_columns {
         if !names.iter().any(|(n, ..)| n == c) {
@@ -453,10 +464,10 @@ pub fn run_statistics(
             } else {
                 "s"
             };
-            names.push((c.clone(), c.replace('_', " "), unit.into(), false));
+            names.push((c.clone(), c.replace('_', " "), unit.into(), false, false));
         }
     }
-    for (name, label, unit, primary) in names {
+    for (name, label, unit, primary, planned) in names {
         let values = values_by_group(scores, groups, &name);
         let analysis = if factorial_plan {
             factorial(p, &values)?
@@ -468,6 +479,7 @@ pub fn run_statistics(
             label,
             unit,
             primary,
+            planned,
             values,
             analysis,
         });

@@ -813,7 +813,7 @@ pub fn cms_methods_paragraph(c: &CmsAnalysis) -> String {
         crate::protocol::PostHoc::Sidak | crate::protocol::PostHoc::HolmSidak => {
             " and Šídák-adjusted comparisons of the levels of the first factor within each level of the second"
         }
-        _ => " and Tukey's test on the cells",
+        _ => " and Tukey–Kramer comparisons of the cells",
     };
     let _ = write!(
         s,
@@ -912,6 +912,7 @@ pub fn cms_report_html(c: &CmsAnalysis, figures: &[StudyFigure]) -> String {
             figure(&mut o, f);
         }
     }
+    super::html::deviations_section(&mut o, &c.deviations());
     o.push_str("<h2>Methods</h2>\n");
     let _ = writeln!(
         o,

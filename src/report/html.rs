@@ -111,7 +111,13 @@ fn endpoint_section(out: &mut String, a: &Analysis, ep: &EndpointResult, figures
         "<h2>{} <span class=\"sub\">({}{})</span></h2>",
         e(&ep.label),
         e(&ep.unit),
-        if ep.primary { ", primary endpoint" } else { "" }
+        if ep.primary {
+            ", primary endpoint"
+        } else if !ep.planned {
+            ", exploratory: not one of the protocol's endpoints"
+        } else {
+            ""
+        }
     );
     for fig in figures
         .iter()
@@ -446,12 +452,13 @@ pub fn methods_paragraph(a: &Analysis) -> String {
                 sc.sampling_interval_s.unwrap_or(5.0)
             ),
         };
-        let behaviours: Vec<&str> = sc.behaviours.iter().map(|b| b.name.as_str()).collect();
+        let behaviours: Vec<String> = sc.behaviours.iter().map(|b| b.name.clone()).collect();
         let _ = write!(
             s,
-            "In a {}-s forced swim session, {} was {} between {} and {} s. ",
+            "In a {}-s forced swim session, {} {} {} between {} and {} s. ",
             session,
-            behaviours.join(", "),
+            and_list(&behaviours),
+            if behaviours.len() == 1 { "was" } else { "were" },
             how,
             sc.window_start_s,
             sc.window_end_s
@@ -464,34 +471,26 @@ pub fn methods_paragraph(a: &Analysis) -> String {
         .filter(|x| x.exclusion.is_some())
         .count();
     if excluded > 0 {
+        let unplanned = a
+            .scores
+            .animals
+            .iter()
+            .filter(|x| x.exclusion.as_ref().is_some_and(|e| e.criterion.is_none()))
+            .count();
         let _ = write!(
             s,
-            "{excluded} animal{} excluded by pre-specified criteria (listed in the report). ",
-            if excluded == 1 { " was" } else { "s were" }
+            "{excluded} animal{} excluded{} (listed in the report). ",
+            if excluded == 1 { " was" } else { "s were" },
+            match unplanned {
+                0 => " by pre-specified criteria".to_string(),
+                u if u == excluded =>
+                    ", for reasons that are not among the protocol's criteria".into(),
+                u =>
+                    format!(", {u} of them for reasons that are not among the protocol's criteria"),
+            }
         );
     }
-    let factorial = a
-        .statistics
-        .endpoints
-        .iter()
-        .any(|e| matches!(e.analysis, EndpointAnalysis::Factorial { .. }));
-    if factorial {
-        let names: Vec<&str> = p.design.factors.iter().map(|f| f.name.as_str()).collect();
-        let _ = write!(
-            s,
-            "Data were analysed by two-way ANOVA ({}) with Type {} sums of squares and sum-to-zero coding, the interaction examined first, followed by simple main effects and post hoc comparisons of the cells. ",
-            names.join(" × "),
-            ["I", "II", "III"][p.analysis.ss_type.unwrap_or(3).clamp(1, 3) as usize - 1]
-        );
-    } else {
-        s.push_str("Normality was checked with the Shapiro–Wilk test and equality of variances with the Brown–Forsythe test; the test and post hoc procedure were chosen as stated in the results. ");
-    }
-    if a.statistics.time_course.is_some() {
-        s.push_str("Per-minute scores in the scoring window were analysed by group × minute repeated-measures ANOVA with Greenhouse–Geisser correction. ");
-    }
-    if a.statistics.latency.is_some() {
-        s.push_str("Latencies were compared with Kaplan–Meier estimates and the log-rank test, animals that never showed the behaviour being censored at the end of observation. ");
-    }
+    s.push_str(&super::methods::statistics_text(a));
     let _ = write!(
         s,
         "Effect sizes are given with 95% confidence intervals; α = {}. Statistics were computed with preclin {}.",
@@ -667,6 +666,7 @@ pub fn report_html(a: &Analysis, figures: &[StudyFigure]) -> String {
             );
         }
     }
+    deviations_section(&mut o, &a.deviations());
     o.push_str("<h2>Methods</h2>\n");
     let _ = writeln!(o, "<p class=\"methods\">{}</p>", e(&methods_paragraph(a)));
     provenance(&mut o, &a.study);
@@ -775,6 +775,31 @@ pub(super) fn groups_table(
     );
 }
 
+/// The protocol's source as the report shows it: `built-in:ID`, or the file's name alone
+/// (never the analyst's folders).
+fn protocol_file(source: &str) -> String {
+    if source.starts_with("built-in:") {
+        return source.to_string();
+    }
+    std::path::Path::new(source)
+        .file_name()
+        .map_or(source.to_string(), |n| n.to_string_lossy().to_string())
+}
+
+/// "Deviations from the plan": each as a list item, or "None."
+pub(super) fn deviations_section(o: &mut String, deviations: &[crate::analysis::Deviation]) {
+    o.push_str("<h2>Deviations from the plan</h2>\n");
+    if deviations.is_empty() {
+        o.push_str("<p>None: every group was analysed with the planned number of animals, every exclusion follows a pre-specified criterion, and every statistic reported is one the plan asked for.</p>\n");
+        return;
+    }
+    o.push_str("<ul>");
+    for d in deviations {
+        let _ = write!(o, "<li>{}</li>", e(&d.text));
+    }
+    o.push_str("</ul>\n");
+}
+
 /// Versions, the protocol's and every input's SHA-256, and the end of the page.
 pub(super) fn provenance(o: &mut String, study: &crate::analysis::Study) {
     let (p, m) = (&study.protocol, &study.meta);
@@ -786,7 +811,12 @@ pub(super) fn provenance(o: &mut String, study: &crate::analysis::Study) {
         ],
         vec![
             "protocol".into(),
-            format!("{} {} ({})", p.id, p.version, m.protocol_source),
+            format!(
+                "{} {} ({})",
+                p.id,
+                p.version,
+                protocol_file(&m.protocol_source)
+            ),
         ],
         vec!["protocol SHA-256".into(), m.protocol_sha256.clone()],
         vec!["randomisation seed".into(), m.seed.to_string()],

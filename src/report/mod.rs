@@ -6,6 +6,7 @@ mod compare;
 mod figures;
 mod html;
 mod json;
+mod methods;
 mod models;
 mod pvalue;
 mod text;
