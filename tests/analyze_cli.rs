@@ -621,6 +621,24 @@ fn a_boris_export_of_the_sample_study_gives_the_same_scores_and_adds_bouts() {
         names,
         ["immobility_s", "immobility_bouts", "immobility_mean_bout_s"]
     );
+    // Bouts are not among fst-mouse's endpoints: analysed, and said to be exploratory.
+    let planned: Vec<bool> = from_log["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["planned"].as_bool().unwrap())
+        .collect();
+    assert_eq!(planned, [true, false, false]);
+    let exploratory: Vec<&str> = from_log["deviations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "exploratory")
+        .map(|d| d["endpoint"].as_str().unwrap())
+        .collect();
+    assert_eq!(exploratory, ["immobility bouts", "immobility mean bout s"]);
+    let report = read(&study.join("results-boris/report.html"));
+    assert!(report.contains("exploratory: not one of the protocol's endpoints"));
     close(
         &by_hand["latency"]["logrank"]["chi_squared"],
         &from_log["latency"]["logrank"]["chi_squared"],

@@ -89,6 +89,17 @@ fn no_trend_test_unless_the_plan_declares_its_groups() {
         !report.contains("trend"),
         "the report mentions a trend test"
     );
+    // The protocol was read from a file in the analyst's folders: shown by its name only.
+    let folder = tmp.path().display().to_string();
+    assert!(
+        report.contains("(four.toml)"),
+        "provenance names the protocol file"
+    );
+    assert!(
+        !report.contains(&folder),
+        "the report shows the analyst's folders"
+    );
+    assert!(!read(&st.join("results/results.json")).contains(&folder));
 }
 
 #[test]
