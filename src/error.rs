@@ -43,6 +43,8 @@ pub enum Error {
     Alpha(f64),
     #[error(transparent)]
     Record(#[from] crate::record::RecordError),
+    #[error(transparent)]
+    Instrument(#[from] crate::instrument::InstrumentError),
     #[error("{invalid} of {total} protocol files are invalid")]
     InvalidProtocols { invalid: usize, total: usize },
 }
@@ -66,6 +68,7 @@ impl Error {
         match self {
             Error::Output(OutputError::Io { .. }) | Error::Workbook(_) => 1,
             Error::Record(crate::record::RecordError::Io { .. }) => 1,
+            Error::Instrument(crate::instrument::InstrumentError::Io { .. }) => 1,
             _ => 2,
         }
     }

@@ -10,6 +10,7 @@ pub mod assay;
 pub mod cli;
 pub mod error;
 pub mod ingest;
+pub mod instrument;
 pub mod plot;
 pub mod protocol;
 pub mod record;

@@ -8,6 +8,7 @@ mod boris;
 mod common;
 mod figures;
 mod fuzz;
+mod instruments;
 mod interrupted;
 mod planned_analyses;
 mod protocol_cli;

@@ -12,6 +12,7 @@ use crate::study::{plan_study, study_files, write_study, StudyPlan, TemplateOpti
 use crate::Error;
 use crate::{ingest, report, stats};
 
+mod import_cli;
 mod models_cli;
 mod record_cli;
 mod stats_cli;
@@ -523,6 +524,27 @@ pub enum ImportCommand {
         after_help = "Example:\n  preclin import boris fst-2026-01-boris.tsv --study fst-2026-01\n  preclin analyze fst-2026-01 --data fst-2026-01/sheets/scoring-from-fst-2026-01-boris.csv"
     )]
     Boris(ImportBorisArgs),
+    /// A plate reader's export (BioTek Gen5 text) as rows of the protein-assay sheet.
+    #[command(
+        name = "plate-reader",
+        after_help = "Example:\n  preclin import plate-reader lowry-plate1.txt --out cms-2026/sheets/protein-assay.csv\n\nRole and concentration come from the reader's layout (STD = standard, SPL = sample, BLK = blank); samples keep the reader's names until you replace them by blind codes; flagged values are left empty and listed."
+    )]
+    PlateReader(ImportPlateReaderArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportPlateReaderArgs {
+    /// The reader's export.
+    pub file: PathBuf,
+    /// The CSV to write, in the layout of the protein-assay sheet.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The read to take when the plate was read at several wavelengths (nm).
+    #[arg(long)]
+    pub wavelength: Option<String>,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -635,6 +657,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
             analyze_study(out, &args.study, args.data.as_deref(), &out_dir, args.force)
         }
         Command::Import(ImportCommand::Boris(args)) => import_boris(out, &args),
+        Command::Import(ImportCommand::PlateReader(args)) => import_cli::plate_reader(out, &args),
         Command::Record(args) => record_cli::record(out, &args),
         Command::Demo(args) => demo(out, &args.out, args.force),
     }

@@ -1,0 +1,173 @@
+//! Plate-reader exports read as the instrument wrote them (tests/fixtures/instruments, a real
+//! BioTek Gen5 file), checked against the instrument's own numbers: preclin's straight line
+//! through the standards gives Gen5's printed A, B and R², and back-calculates every
+//! concentration Gen5 printed.
+
+use std::path::PathBuf;
+
+use preclin::instrument::{read_gen5, PlateValue};
+use preclin::stats::{fit_calibration, CurveModel, Weighting};
+
+use crate::common::{csv_rows, preclin, read, root};
+
+fn gen5() -> PathBuf {
+    root().join("tests/fixtures/instruments/gen5-lowry-protein-660nm.txt")
+}
+
+#[test]
+fn a_gen5_lowry_plate_gives_the_readers_own_curve_and_concentrations() {
+    let export = read_gen5(&gen5()).unwrap();
+    assert_eq!(export.version.as_deref(), Some("3.12.08"));
+    let plate = &export.plates[0];
+    assert_eq!(plate.name, "Plate 1");
+    let read = plate.matrix("660").unwrap();
+    assert_eq!(read.cells.len(), 96);
+    let (x, y): (Vec<f64>, Vec<f64>) = plate
+        .layout
+        .iter()
+        .filter(|(_, id, _)| id.starts_with("STD"))
+        .map(|(well, _, conc)| {
+            let a = read.cells.iter().find(|c| &c.0 == well).unwrap();
+            (conc.number().unwrap(), a.1.number().unwrap())
+        })
+        .unzip();
+    assert_eq!(x.len(), 12, "six standards in duplicate");
+    let fit = fit_calibration(&x, &y, CurveModel::Linear, Weighting::None, 0.95).unwrap();
+    let (b, a) = (fit.coefficients[0], fit.coefficients[1]);
+    let printed = |name: &str| {
+        plate.curves[0]
+            .parameters
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.number())
+            .unwrap()
+    };
+    assert_eq!(plate.curves[0].formula, "Y=A*X+B");
+    // Gen5 prints A to 5 decimals, B and R² to 3.
+    assert!((a - printed("A")).abs() <= 0.5e-5, "A {a}");
+    assert!((b - printed("B")).abs() <= 0.5e-3, "B {b}");
+    assert!(
+        (fit.r_squared - printed("R2")).abs() <= 0.5e-3,
+        "R² {}",
+        fit.r_squared
+    );
+    // Every concentration Gen5 printed, from preclin's line, to Gen5's 3 decimals.
+    let conc = plate.matrix("Conc").unwrap();
+    let mut checked = 0;
+    for ((well, value, _), (_, printed, _)) in read.cells.iter().zip(&conc.cells) {
+        let x_hat = |absorbance: f64| (absorbance - b) / a;
+        match (value, printed) {
+            (PlateValue::Number(v), PlateValue::Number(c)) => {
+                assert!(
+                    (x_hat(*v) - c).abs() <= 0.5e-3 + 1e-9,
+                    "{well}: {} vs {c}",
+                    x_hat(*v)
+                );
+                checked += 1;
+            }
+            // Below the curve's intercept: Gen5 writes `<0.000`.
+            (PlateValue::Number(v), PlateValue::Flagged(f)) if f == "<0.000" => {
+                assert!(x_hat(*v) < 0.0, "{well}");
+            }
+            (PlateValue::Flagged(raw), PlateValue::Flagged(f)) => {
+                assert_eq!(
+                    (well.as_str(), raw.as_str(), f.as_str()),
+                    ("H3", "*0.356*", "?????")
+                );
+            }
+            other => panic!("{well}: {other:?}"),
+        }
+    }
+    assert_eq!(checked, 93);
+}
+
+#[test]
+fn import_plate_reader_writes_the_protein_assay_rows_and_lists_the_flagged_well() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p.csv");
+    let run = preclin()
+        .args(["import", "plate-reader"])
+        .arg(gen5())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    assert!(stdout.contains("wrote 96 wells"), "{stdout}");
+    assert!(
+        stdout.contains("Plate 1 H3 `*0.356*` (line 55)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Y=A*X+B A 0.00297, B 0.049, R2 0.997"),
+        "{stdout}"
+    );
+    let rows = csv_rows(&out);
+    assert_eq!(
+        rows[0],
+        [
+            "plate",
+            "well",
+            "role",
+            "blind_code",
+            "standard_ug_per_ml",
+            "absorbance",
+            "dilution"
+        ]
+    );
+    assert_eq!(rows.len(), 97);
+    assert_eq!(rows[1], ["Plate 1", "A1", "standard", "", "0", "0.044", ""]);
+    assert_eq!(
+        rows[7],
+        ["Plate 1", "A7", "sample", "SPL1", "", "0.056", ""]
+    );
+    let h3 = rows.iter().find(|r| r[1] == "H3").unwrap();
+    assert_eq!(h3, &["Plate 1", "H3", "sample", "SPL15", "", "", ""]);
+
+    // Nothing is overwritten without --force.
+    let before = read(&out);
+    preclin()
+        .args(["import", "plate-reader"])
+        .arg(gen5())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert_eq!(read(&out), before);
+}
+
+#[test]
+fn a_file_that_is_not_a_gen5_export_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = read(&gen5());
+    for (name, broken, message) in [
+        (
+            "no-reads.txt",
+            text.lines()
+                .take_while(|l| l.trim() != "660")
+                .collect::<Vec<_>>()
+                .join("\r\n"),
+            "line 1: no plate read (a matrix titled by its wavelength) was found",
+        ),
+        (
+            "bad-row.txt",
+            text.replacen("H\t0.365", "Total\t0.365", 1),
+            "line 55: `Total` in block `660` is not a plate row",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, broken).unwrap();
+        let out = dir.path().join("p.csv");
+        let run = preclin()
+            .args(["import", "plate-reader"])
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+        assert!(stderr.contains(message), "{name}: {stderr}");
+        assert!(stderr.contains("help:"), "{stderr}");
+        assert!(!out.exists(), "{name}: nothing written");
+    }
+}
