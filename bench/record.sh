@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The recorder's timing (release build): a 6-min fst-mouse trial played from a script on
-# the wall clock (`record --script --pace real`), a behaviour key every 0.25 s (1,440 keys).
+# the wall clock (`record --script --pace real`), a behaviour key every 0.25 s (1,439 keys).
 # Each key is acknowledged on standard output only after its journal line is on disk
 # (fsync). For every key: lag = time the acknowledgement is read − time the key was due,
 # both from the start of the session. Prints the median, 99th percentile and maximum lag
@@ -29,7 +29,7 @@ awk -v keys="$(grep -c ' i$' "$work/trial.txt")" '
 ' "$work/acks.txt" > "$work/lags.txt"
 n=$(wc -l < "$work/lags.txt")
 sort -k2,2g "$work/lags.txt" | awk -v n="$n" '
-  NR == int(n / 2) { median = $2 }
+  NR == int((n + 1) / 2) { median = $2 }
   NR == int(n * 0.99) { p99 = $2 }
   NR == n { max = $2 }
   END {

@@ -141,6 +141,10 @@ fn a_trend_list_that_mixes_compounds_or_repeats_a_dose_is_refused() {
             "group `IMI15` is listed twice",
         ),
         ("[\"VEH\", \"IMI15\"]", "a trend needs at least 3 groups, found 2"),
+        (
+            "[\"IMI15\", \"IMI30\", \"VEH\"]",
+            "group `VEH` (0) comes after `IMI30` (30)",
+        ),
         ("[\"VEH\", \"IMI15\", \"NOPE\"]", "names group `NOPE`, which is not defined"),
     ] {
         let text = four_groups(&format!("trend_groups = {list}\n"));

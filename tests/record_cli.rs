@@ -131,7 +131,7 @@ fn paced(
         .args(["--pace", "real"])
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let lines = BufReader::new(child.stdout.take().unwrap())
@@ -326,20 +326,31 @@ fn a_row_edited_while_recording_is_not_overwritten() {
     // A short trial: the session is 6 min, so the script ends it with `stop`.
     std::fs::write(
         &script,
-        format!("animal {code}\nstart\n0.1 i\n0.8 note edited row follows\n1.5 stop rescued\n"),
+        format!("animal {code}\nstart\n0.5 i\n1.5 note edited row follows\n3 stop rescued\n"),
     )
     .unwrap();
     let (mut child, mut acks) = paced(&st, &script, &[]);
-    assert!(acks.next().is_some());
+    assert_eq!(acks.next().as_deref(), Some("ack 2"), "the clock started");
     let sheet = st.join("sheets/scoring.csv");
     let edited = read(&sheet).replacen(
         &format!(",{code},1,,"),
         &format!(",{code},1,2026-12-07,"),
         1,
     );
-    std::fs::write(&sheet, &edited).unwrap();
+    // Saved as a spreadsheet program saves: a new file renamed over the old one.
+    let staging = tmp.path().join("scoring.csv.new");
+    std::fs::write(&staging, &edited).unwrap();
+    std::fs::rename(&staging, &sheet).unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(2));
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the row of {code} changed on disk while recording"
+        )),
+        "{stderr}"
+    );
     assert_eq!(read(&sheet), edited, "the scientist's edit stays");
     let journal = read(&st.join(format!("sheets/events/{code}.jsonl")));
     assert!(

@@ -72,7 +72,7 @@ fn intraclass_correlations_and_limits_of_agreement_agree_with_r() {
             &format!("{set} sd"),
             ba.sd,
             expected(set, "sd_difference")[0],
-            1e-9,
+            1e-12,
         );
         let loa = expected(set, "limits_of_agreement");
         close(&format!("{set} lower limit"), ba.lower_limit, loa[5], 1e-12);
@@ -88,4 +88,27 @@ fn agreement_needs_two_animals_and_two_observers() {
     assert!(intraclass(&[vec![5.0, 5.0], vec![5.0, 5.0]], 0.95).is_err());
     assert!(bland_altman(&[1.0], &[2.0], 0.95).is_err());
     assert!(bland_altman(&[1.0, 2.0], &[2.0], 0.95).is_err());
+}
+
+#[test]
+fn observers_who_agree_exactly_have_an_icc_of_one() {
+    let same = vec![vec![10.0, 10.0], vec![25.0, 25.0], vec![40.0, 40.0]];
+    let [one_way, absolute, consistency] = intraclass(&same, 0.95).unwrap();
+    for icc in [&one_way, &absolute, &consistency] {
+        assert_eq!(icc.value, 1.0, "{icc:?}");
+        assert!(icc.f.is_infinite() && icc.p == 0.0, "{icc:?}");
+    }
+    assert_eq!((consistency.lower, consistency.upper), (1.0, 1.0));
+    // One observer is the other plus 2 s: consistent, but not in absolute agreement.
+    let shifted: Vec<Vec<f64>> = same.iter().map(|r| vec![r[0], r[1] + 2.0]).collect();
+    let [_, absolute, consistency] = intraclass(&shifted, 0.95).unwrap();
+    assert_eq!(consistency.value, 1.0);
+    // MSR = 2 × var(means) = 2 × 225 = 450, MSC = 3 × 2 = 6 (n = 3, k = 2):
+    // ICC(2,1) = 450 / (450 + 2 × 6 / 3) = 450 / 454.
+    assert!(
+        (absolute.value - 450.0 / 454.0).abs() < 1e-12,
+        "{absolute:?}"
+    );
+    let ba = bland_altman(&[10.0, 25.0, 40.0], &[12.0, 27.0, 42.0], 0.95).unwrap();
+    assert_eq!((ba.bias, ba.sd), (2.0, 0.0));
 }

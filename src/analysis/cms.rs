@@ -135,7 +135,6 @@ impl CmsAnalysis {
         out
     }
 
-    /// Animals of group `g` allocated, and those not excluded.
     /// What the analysis did not do as the protocol planned it.
     pub fn deviations(&self) -> Vec<super::Deviation> {
         let p = &self.study.protocol;
@@ -177,6 +176,7 @@ impl CmsAnalysis {
         )
     }
 
+    /// Animals of group `g` allocated, and those not excluded.
     pub fn group_counts(&self, g: usize) -> (usize, usize) {
         let allocated: Vec<&str> = self
             .study

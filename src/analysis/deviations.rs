@@ -115,8 +115,11 @@ pub fn deviations(
             out.push(Deviation {
                 kind: "n-below-plan",
                 text: format!(
-                    "{id}: {} animals analysed of {planned_n} planned{power_text}",
-                    counts[g].1
+                    "{id}: {} analysed of {planned_n} planned{power_text}",
+                    match counts[g].1 {
+                        1 => "1 animal".to_string(),
+                        n => format!("{n} animals"),
+                    }
                 ),
                 detail: json!({
                     "group": id, "planned": planned_n, "analysed": counts[g].1,

@@ -147,6 +147,23 @@ impl Analysis {
                 (e.label.clone(), why)
             })
             .collect();
+        let mut not_analysed = not_analysed;
+        if !p.analysis.trend_groups.is_empty()
+            && st.latency.as_ref().is_none_or(|l| l.trend.is_none())
+        {
+            not_analysed.push((
+                format!(
+                    "the planned test for trend over the doses of {}",
+                    p.analysis.trend_groups.join(", ")
+                ),
+                if st.latency.is_none() {
+                    "no latency was analysed".to_string()
+                } else {
+                    "no animal of those groups showed the behaviour, so there is nothing to test"
+                        .into()
+                },
+            ));
+        }
         let exploratory: Vec<String> = st
             .endpoints
             .iter()

@@ -153,6 +153,9 @@ pub fn results_json(a: &Analysis, figures: &[String]) -> Value {
             l.trend.as_ref().map(|(s, t)| (t, s.as_slice())),
         );
         v["censored_at_s"] = finite(l.censor_s);
+        if l.trend.is_some() {
+            v["trend"]["groups"] = json!(l.trend_groups);
+        }
         v
     });
     let s = p.scoring.as_ref();

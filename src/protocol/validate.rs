@@ -735,6 +735,7 @@ fn check_trend_groups(c: &mut Checker, p: &Protocol) {
         );
     }
     let mut seen: Vec<(&str, Option<(&str, f64)>)> = Vec::new();
+    let mut first_unit = None;
     for (i, id) in list.iter().enumerate() {
         let at = format!("{path}[{i}]");
         let Some(g) = p.design.groups.iter().find(|g| &g.id == id) else {
@@ -748,6 +749,35 @@ fn check_trend_groups(c: &mut Checker, p: &Protocol) {
         if seen.iter().any(|(s, _)| s == id) {
             c.report(at, format!("group `{id}` is listed twice"), "");
             return;
+        }
+        let active: Vec<&super::Treatment> = g
+            .treatments
+            .iter()
+            .filter(|t| t.dose > 0.0 && !t.compound.eq_ignore_ascii_case("vehicle"))
+            .collect();
+        if active.len() > 1 {
+            c.report(
+                at,
+                format!(
+                    "group `{id}` receives {} compounds, so its dose is not one number",
+                    active.len()
+                ),
+                "a trend over doses is for groups given one compound (or the vehicle)",
+            );
+            return;
+        }
+        if let (Some(t), Some(first)) = (active.first(), first_unit) {
+            if t.dose_unit != first {
+                c.report(
+                    at,
+                    format!("group `{id}` is dosed in another unit than the groups before it"),
+                    "give the doses of the trend in one unit, so that they can be ordered and used as scores",
+                );
+                return;
+            }
+        }
+        if first_unit.is_none() {
+            first_unit = active.first().map(|t| t.dose_unit);
         }
         let here = active_treatment(g);
         if let (Some((compound, _)), Some((first_id, (first, _)))) =

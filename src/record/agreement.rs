@@ -83,9 +83,10 @@ pub fn agreement(first: &Bench, name: &str) -> Result<Agreement, RecordError> {
             continue;
         }
         for c in &mut columns {
-            let a = at(ours, &c.column).parse::<f64>();
-            let b = theirs.get(&c.column).map(|v| v.parse::<f64>());
-            if let (Ok(a), Some(Ok(b))) = (a, b) {
+            let number = |v: &str| v.trim().parse::<f64>().ok().filter(|x| x.is_finite());
+            let a = number(&at(ours, &c.column));
+            let b = theirs.get(&c.column).and_then(|v| number(v));
+            if let (Some(a), Some(b)) = (a, b) {
                 c.pairs.push((e.code.clone(), a, b));
             }
         }
@@ -102,6 +103,11 @@ pub fn agreement(first: &Bench, name: &str) -> Result<Agreement, RecordError> {
         excluded,
         not_recorded,
     })
+}
+
+/// "1 animal", "3 animals".
+fn animals(n: usize) -> String {
+    format!("{n} animal{}", if n == 1 { "" } else { "s" })
 }
 
 /// The agreement as text for the terminal.
@@ -122,45 +128,73 @@ pub fn render(a: &Agreement) -> String {
     if a.not_recorded > 0 {
         let _ = writeln!(
             s,
-            "  not recorded by {}: {} animals",
-            a.observer, a.not_recorded
+            "  not recorded by {}: {}",
+            a.observer,
+            animals(a.not_recorded)
         );
     }
     for c in &a.columns {
         let _ = writeln!(
             s,
-            "\n{} — {} animals scored by both",
+            "\n{} — {} scored by both",
             c.column,
-            c.pairs.len()
+            animals(c.pairs.len())
         );
-        let (Some([_, absolute, consistency]), Some(ba)) = (&c.icc, &c.bland_altman) else {
-            let _ = writeln!(
-                s,
-                "  not computed: needs at least 2 animals whose scores vary"
-            );
-            continue;
+        let limit = |x: f64| {
+            if x.is_finite() {
+                format!("{x:.3}")
+            } else {
+                "—".to_string()
+            }
         };
-        for (label, icc) in [
-            ("ICC(2,1) absolute agreement", absolute),
-            ("ICC(3,1) consistency       ", consistency),
-        ] {
-            let _ = writeln!(
-                s,
-                "  {label}  {:.3} [{:.3}, {:.3}]   F({}, {}) = {:.2}, {}",
-                icc.value,
-                icc.lower,
-                icc.upper,
-                apa_df(icc.df1),
-                apa_df(icc.df2),
-                icc.f,
-                apa_p(icc.p)
-            );
+        match &c.icc {
+            Some([_, absolute, consistency]) => {
+                for (label, icc) in [
+                    ("ICC(2,1) absolute agreement", absolute),
+                    ("ICC(3,1) consistency       ", consistency),
+                ] {
+                    let f = if icc.f.is_finite() {
+                        format!("{:.2}", icc.f)
+                    } else {
+                        "∞".into()
+                    };
+                    let _ = writeln!(
+                        s,
+                        "  {label}  {:.3} [{}, {}]   F({}, {}) = {f}, {}",
+                        icc.value,
+                        limit(icc.lower),
+                        limit(icc.upper),
+                        apa_df(icc.df1),
+                        apa_df(icc.df2),
+                        apa_p(icc.p)
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "  intraclass correlation not computed: needs at least 2 animals whose scores vary"
+                );
+            }
         }
-        let _ = writeln!(
-            s,
-            "  Bland–Altman bias ({} − sheet)  {:.3} [{:.3}, {:.3}]; SD of differences {:.3}; limits of agreement {:.3} to {:.3}",
-            a.observer, ba.bias, ba.bias_lower, ba.bias_upper, ba.sd, ba.lower_limit, ba.upper_limit
-        );
+        match &c.bland_altman {
+            Some(ba) => {
+                let _ = writeln!(
+                    s,
+                    "  Bland–Altman bias ({} − sheet)  {:.3} [{}, {}]; SD of differences {:.3}; limits of agreement {:.3} to {:.3}",
+                    a.observer,
+                    ba.bias,
+                    limit(ba.bias_lower),
+                    limit(ba.bias_upper),
+                    ba.sd,
+                    ba.lower_limit,
+                    ba.upper_limit
+                );
+            }
+            None => {
+                let _ = writeln!(s, "  Bland–Altman not computed: needs at least 2 animals");
+            }
+        }
     }
     s
 }

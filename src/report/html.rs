@@ -477,18 +477,32 @@ pub fn methods_paragraph(a: &Analysis) -> String {
             .iter()
             .filter(|x| x.exclusion.as_ref().is_some_and(|e| e.criterion.is_none()))
             .count();
-        let _ = write!(
-            s,
-            "{excluded} animal{} excluded{} (listed in the report). ",
-            if excluded == 1 { " was" } else { "s were" },
-            match unplanned {
-                0 => " by pre-specified criteria".to_string(),
-                u if u == excluded =>
-                    ", for reasons that are not among the protocol's criteria".into(),
-                u =>
-                    format!(", {u} of them for reasons that are not among the protocol's criteria"),
+        let count = |n: usize| {
+            const WORDS: [&str; 11] = [
+                "No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
+            ];
+            WORDS
+                .get(n)
+                .map_or(format!("In all, {n}"), |w| (*w).to_string())
+        };
+        let sentence = match (excluded, unplanned) {
+            (1, 0) => "One animal was excluded by a pre-specified criterion".to_string(),
+            (1, _) => {
+                "One animal was excluded for a reason that is not among the protocol's criteria"
+                    .to_string()
             }
-        );
+            (n, 0) => format!("{} animals were excluded by pre-specified criteria", count(n)),
+            (n, u) if u == n => format!(
+                "{} animals were excluded for reasons that are not among the protocol's criteria",
+                count(n)
+            ),
+            (n, u) => format!(
+                "{} animals were excluded, {} of them for a reason that is not among the protocol's criteria",
+                count(n),
+                if u <= 10 { count(u).to_lowercase() } else { u.to_string() }
+            ),
+        };
+        let _ = write!(s, "{sentence} (listed in the report). ");
     }
     s.push_str(&super::methods::statistics_text(a));
     let _ = write!(

@@ -90,7 +90,7 @@ fn assumption_outcome(c: &Comparison) -> String {
             "normality was not rejected but Brown–Forsythe rejected equal variances"
         }
         Ok(_) => {
-            "neither normality (Shapiro–Wilk) nor equal variances (Brown–Forsythe) was rejected"
+            "neither normality (Shapiro–Wilk) nor equal variances (Brown–Forsythe) were rejected"
         }
         Err(_) => "normality was not rejected and equal variances could not be checked",
     });
@@ -229,8 +229,8 @@ pub fn statistics_text(a: &Analysis) -> String {
         };
         let _ = write!(
             s,
-            "Per-{unit} {} in the scoring window ({}) was analysed by group × {} repeated-measures ANOVA{}. ",
-            t.behaviour,
+            "{} per {unit} in the scoring window ({}) was analysed by group × {} repeated-measures ANOVA{}. ",
+            capitalise(&t.behaviour),
             and_list(&t.within_levels),
             if t.bin_width_s == 60.0 { "minute" } else { "bin" },
             if t.anova.sphericity.is_some() {

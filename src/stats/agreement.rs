@@ -37,7 +37,8 @@ pub struct Icc {
 }
 
 /// The three intraclass correlations of `scores` (one row per subject, one column per
-/// observer, no missing values), with `level` confidence intervals (e.g. 0.95).
+/// observer, no missing values), with `level` confidence intervals (e.g. 0.95). Limits that
+/// do not exist (too few degrees of freedom, no error variance for ICC(2,1)) are NaN.
 pub fn intraclass(scores: &[Vec<f64>], level: f64) -> Result<[Icc; 3], StatsError> {
     const WHAT: &str = "intraclass correlation";
     let n = scores.len();
@@ -95,12 +96,26 @@ pub fn intraclass(scores: &[Vec<f64>], level: f64) -> Result<[Icc; 3], StatsErro
     // ICC(1) and ICC(3,1): exact intervals from the F distribution (Shrout & Fleiss, Table 2).
     let exact = |kind, ms_residual: f64, df2: f64| {
         let df1 = nf - 1.0;
+        let value = (ms_subjects - ms_residual) / (ms_subjects + (kf - 1.0) * ms_residual);
+        if ms_residual <= 0.0 {
+            // The observers agree exactly: ICC = 1, and so are both limits.
+            return Icc {
+                kind,
+                value,
+                f: f64::INFINITY,
+                df1,
+                df2,
+                p: 0.0,
+                lower: 1.0,
+                upper: 1.0,
+            };
+        }
         let f = ms_subjects / ms_residual;
         let f_lo = f / f_quantile(upper_tail, df1, df2);
         let f_hi = f * f_quantile(upper_tail, df2, df1);
         Icc {
             kind,
-            value: (ms_subjects - ms_residual) / (ms_subjects + (kf - 1.0) * ms_residual),
+            value,
             f,
             df1,
             df2,
@@ -116,6 +131,8 @@ pub fn intraclass(scores: &[Vec<f64>], level: f64) -> Result<[Icc; 3], StatsErro
     // Satterthwaite's degrees of freedom (McGraw & Wong 1996, Table 7, case 2A).
     let value = (ms_subjects - ms_error)
         / (ms_subjects + (kf - 1.0) * ms_error + kf * (ms_observers - ms_error) / nf);
+    // With no error variance (one observer = the other plus a constant) Satterthwaite's
+    // degrees of freedom do not exist: the limits are NaN, shown as such.
     let fj = ms_observers / ms_error;
     let a = kf * value * fj + nf * (1.0 + (kf - 1.0) * value) - kf * value;
     let v = (kf - 1.0) * (nf - 1.0) * a * a
