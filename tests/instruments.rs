@@ -171,3 +171,95 @@ fn a_file_that_is_not_a_gen5_export_is_refused_at_its_line() {
         assert!(!out.exists(), "{name}: nothing written");
     }
 }
+
+fn softmax() -> PathBuf {
+    root().join("tests/fixtures/instruments/softmax-pro-absorbance-endpoint.txt")
+}
+
+#[test]
+fn a_softmax_pro_export_of_two_plates_gives_192_wells_and_its_standards() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s.csv");
+    let run = preclin()
+        .args(["import", "plate-reader"])
+        .arg(softmax())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    assert!(stdout.contains("Read 2 plates (SoftMax Pro)"), "{stdout}");
+    // Row H of columns 1–3 is in no group of the file's layout: listed, role left empty.
+    assert!(
+        stdout.contains("role left empty (standard, sample or blank?): Plate01 H1, Plate01 H2"),
+        "{stdout}"
+    );
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 193);
+    assert_eq!(
+        rows[1],
+        [
+            "Plate01",
+            "A1",
+            "standard",
+            "",
+            "320",
+            "3.41797666666667",
+            ""
+        ]
+    );
+    let b1 = rows
+        .iter()
+        .find(|r| r[0] == "Plate02" && r[1] == "B1")
+        .unwrap();
+    assert_eq!(b1[2..5], ["standard", "", "160"]);
+    let a4 = rows
+        .iter()
+        .find(|r| r[0] == "Plate01" && r[1] == "A4")
+        .unwrap();
+    assert_eq!(a4[2..4], ["sample", "UnknownsNoDiln 01"]);
+}
+
+#[test]
+fn softmax_pros_standards_table_is_read_with_its_back_calculated_values() {
+    use preclin::instrument::softmax::parse_softmax;
+    let path = softmax();
+    let bytes = std::fs::read(&path).unwrap();
+    // UTF-16 LE with a byte-order mark, as SoftMax Pro writes it.
+    assert_eq!(&bytes[..2], &[0xFF, 0xFE]);
+    let units: Vec<u16> = bytes[2..]
+        .chunks(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    let text = String::from_utf16(&units).unwrap();
+    let export = parse_softmax(&path, &text).unwrap();
+    let standards: Vec<_> = export
+        .groups
+        .iter()
+        .filter(|g| g.group == "Standards")
+        .collect();
+    assert_eq!(standards.len(), 42, "7 standards in triplicate on 2 plates");
+    let levels: Vec<f64> = standards
+        .iter()
+        .step_by(6)
+        .map(|g| g.standard.unwrap())
+        .collect();
+    assert_eq!(levels, [320.0, 160.0, 80.0, 40.0, 20.0, 10.0, 5.0]);
+    let g = standards
+        .iter()
+        .find(|g| g.plate == "Plate02" && g.well == "A2")
+        .unwrap();
+    assert_eq!(
+        (g.sample.as_str(), g.back_calculated.number()),
+        ("01", Some(317.833))
+    );
+    assert_eq!(
+        export
+            .groups
+            .iter()
+            .filter(|g| g.group == "UnknownsNoDiln")
+            .count(),
+        144
+    );
+    assert_eq!(export.plates[1].wavelength, "450");
+}

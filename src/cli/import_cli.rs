@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::ImportPlateReaderArgs;
-use crate::instrument::{read_gen5, InstrumentError, PlateValue};
+use crate::instrument::{read_plate_reader, PlateValue, WellRole};
 use crate::Error;
 
 /// The protein-assay sheet's columns.
@@ -17,11 +17,8 @@ const COLUMNS: [&str; 7] = [
     "dilution",
 ];
 
-fn cell(v: &PlateValue) -> String {
-    match v {
-        PlateValue::Number(x) => format!("{x}"),
-        PlateValue::Flagged(_) | PlateValue::Empty => String::new(),
-    }
+fn number(x: Option<f64>) -> String {
+    x.map_or(String::new(), |v| format!("{v}"))
 }
 
 pub fn plate_reader(out: &mut dyn Write, args: &ImportPlateReaderArgs) -> Result<(), Error> {
@@ -30,83 +27,41 @@ pub fn plate_reader(out: &mut dyn Write, args: &ImportPlateReaderArgs) -> Result
             dir: args.out.clone(),
         }));
     }
-    let export = read_gen5(&args.file)?;
-    let bad = |line: usize, message: String, hint: String| {
-        Error::Instrument(InstrumentError::Format {
-            path: args.file.clone(),
-            line,
-            message,
-            hint,
-        })
-    };
+    let export = read_plate_reader(&args.file, args.wavelength.as_deref())?;
     let mut rows = vec![COLUMNS.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
     let mut flagged = Vec::new();
-    let mut unnamed = 0;
-    let mut samples = Vec::new();
-    for plate in &export.plates {
-        let reads: Vec<&str> = plate.reads().map(|m| m.title.as_str()).collect();
-        let read = match (&args.wavelength, reads.as_slice()) {
-            (None, [one]) => plate.matrix(one),
-            (None, []) => continue,
-            (None, _) => {
-                return Err(bad(
-                    plate.line,
-                    format!("plate `{}` was read at {} nm", plate.name, reads.join(", ")),
-                    "choose one with --wavelength".into(),
-                ))
-            }
-            (Some(w), _) => Some(plate.matrix(w).ok_or_else(|| {
-                bad(
-                    plate.line,
-                    format!("plate `{}` has no read at {w} nm", plate.name),
-                    format!("its reads are at {} nm", reads.join(", ")),
-                )
-            })?),
-        };
-        let Some(read) = read else { continue };
-        for (well, value, line) in &read.cells {
-            let (id, conc) = plate
-                .layout
-                .iter()
-                .find(|(w, ..)| w == well)
-                .map_or(("", &PlateValue::Empty), |(_, id, c)| (id.as_str(), c));
-            let role = match id.get(..3) {
-                Some("STD") => "standard",
-                Some("SPL") => "sample",
-                Some("BLK") => "blank",
-                _ => {
-                    unnamed += 1;
-                    continue;
-                }
-            };
-            if let PlateValue::Flagged(raw) = value {
-                flagged.push(format!("{} {well} `{raw}` (line {line})", plate.name));
-            }
-            if role == "sample" {
-                samples.push(id.to_string());
-            }
-            rows.push(vec![
-                plate.name.clone(),
-                well.clone(),
-                role.into(),
-                if role == "sample" {
-                    id.into()
-                } else {
-                    String::new()
-                },
-                if role == "standard" {
-                    cell(conc)
-                } else {
-                    String::new()
-                },
-                cell(value),
-                if role == "sample" {
-                    cell(conc)
-                } else {
-                    String::new()
-                },
-            ]);
+    let mut unnamed: Vec<String> = Vec::new();
+    let mut samples: Vec<&str> = Vec::new();
+    for w in &export.wells {
+        if w.role.is_none() {
+            unnamed.push(format!("{} {}", w.plate, w.well));
         }
+        if let PlateValue::Flagged(raw) = &w.value {
+            flagged.push(format!("{} {} `{raw}` (line {})", w.plate, w.well, w.line));
+        }
+        let role = w.role;
+        if role == Some(WellRole::Sample) && !samples.contains(&w.name.as_str()) {
+            samples.push(&w.name);
+        }
+        rows.push(vec![
+            w.plate.clone(),
+            w.well.clone(),
+            match role {
+                Some(WellRole::Standard) => "standard",
+                Some(WellRole::Sample) => "sample",
+                Some(WellRole::Blank) => "blank",
+                None => "",
+            }
+            .into(),
+            if role == Some(WellRole::Sample) {
+                w.name.clone()
+            } else {
+                String::new()
+            },
+            number(w.standard),
+            number(w.value.number()),
+            number(w.dilution),
+        ]);
     }
     let bytes = crate::study::csv_text(&rows);
     let staging = args.out.with_extension("csv.preclin-tmp");
@@ -119,37 +74,19 @@ pub fn plate_reader(out: &mut dyn Write, args: &ImportPlateReaderArgs) -> Result
                 source,
             })
         })?;
+    let n = export.plates.len();
     writeln!(
         out,
-        "Read {} plate{} (Gen5 {}) from {}; wrote {} wells to {}",
-        export.plates.len(),
-        if export.plates.len() == 1 { "" } else { "s" },
-        export.version.as_deref().unwrap_or("?"),
+        "Read {n} plate{} ({}) from {}; wrote {} wells to {}",
+        if n == 1 { "" } else { "s" },
+        export.software,
         args.file.display(),
         rows.len() - 1,
         args.out.display()
     )
     .ok();
-    for plate in &export.plates {
-        for c in &plate.curves {
-            let params: Vec<String> = c
-                .parameters
-                .iter()
-                .map(|(k, v)| match v {
-                    PlateValue::Number(x) => format!("{k} {x}"),
-                    PlateValue::Flagged(raw) => format!("{k} {raw}"),
-                    PlateValue::Empty => format!("{k} –"),
-                })
-                .collect();
-            writeln!(
-                out,
-                "  {}: the reader's own curve {} {}",
-                plate.name,
-                c.formula,
-                params.join(", ")
-            )
-            .ok();
-        }
+    for c in &export.curves {
+        writeln!(out, "  the reader's own curve, {c}").ok();
     }
     if !flagged.is_empty() {
         writeln!(
@@ -159,20 +96,18 @@ pub fn plate_reader(out: &mut dyn Write, args: &ImportPlateReaderArgs) -> Result
         )
         .ok();
     }
-    if unnamed > 0 {
+    if !unnamed.is_empty() {
         writeln!(
             out,
-            "  {unnamed} wells without a Well ID (STD…, SPL…, BLK…) in the reader's layout were left out"
+            "  not named in the reader's layout, role left empty (standard, sample or blank?): {}",
+            unnamed.join(", ")
         )
         .ok();
     }
-    if !samples.is_empty() {
-        samples.dedup();
+    if let (Some(first), Some(last)) = (samples.first(), samples.last()) {
         writeln!(
             out,
-            "  samples carry the reader's names ({} … {}): replace them by the animals' blind codes",
-            samples[0],
-            samples[samples.len() - 1]
+            "  samples carry the reader's names ({first} … {last}): replace them by the animals' blind codes"
         )
         .ok();
     }

@@ -25,7 +25,7 @@ pub enum PlateValue {
 }
 
 impl PlateValue {
-    fn parse(cell: &str) -> PlateValue {
+    pub(crate) fn parse(cell: &str) -> PlateValue {
         let cell = cell.trim();
         if cell.is_empty() {
             return PlateValue::Empty;
