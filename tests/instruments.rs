@@ -263,3 +263,121 @@ fn softmax_pros_standards_table_is_read_with_its_back_calculated_values() {
     );
     assert_eq!(export.plates[1].wavelength, "450");
 }
+
+fn asm(name: &str) -> PathBuf {
+    root().join("tests/fixtures/instruments").join(name)
+}
+
+#[test]
+fn an_empower_run_gives_the_eight_peaks_of_its_two_standards() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("h.csv");
+    let run = preclin()
+        .args(["import", "hplc"])
+        .arg(asm("asm-lc-empower.json"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("Read 2 injections (Waters Empower)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("PQ Std 5.0x = level 2, PQ Std 10x = level 3"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("peak areas in mAU.s"), "{stdout}");
+    let rows = csv_rows(&out);
+    assert_eq!(
+        rows[0],
+        [
+            "run",
+            "metabolite",
+            "level",
+            "nominal_um",
+            "peak_area",
+            "is_peak_area"
+        ]
+    );
+    assert_eq!(rows.len(), 9);
+    assert_eq!(rows[1], ["1169", "Acetone", "2", "", "394.015", ""]);
+    assert_eq!(
+        rows[8],
+        ["1169", "Butyrophenone", "3", "", "625.999500000001", ""]
+    );
+}
+
+#[test]
+fn sample_injections_need_their_own_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("h.csv");
+    let run = preclin()
+        .args(["import", "hplc"])
+        .arg(asm("asm-lc-chromeleon-multi-signal.json"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("the run holds 1 peak of a sample injection"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    let samples = dir.path().join("s.csv");
+    let run = preclin()
+        .args(["import", "hplc"])
+        .arg(asm("asm-lc-chromeleon-multi-signal.json"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--samples")
+        .arg(&samples)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("injections without peaks (left out)"),
+        "{stdout}"
+    );
+    let rows = csv_rows(&samples);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][2..4], ["Peak1", "480000"]);
+}
+
+#[test]
+fn a_run_that_is_not_asm_or_mixes_area_units_is_refused_where_it_goes_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = read(&asm("asm-lc-empower.json"));
+    let second_unit = text.match_indices("\"mAU.s\"").nth(1).unwrap().0;
+    let mixed = format!(
+        "{}\"mV.s\"{}",
+        &text[..second_unit],
+        &text[second_unit + 7..]
+    );
+    for (name, body, message) in [
+        ("cut.json", text[..200].to_string(), "line "),
+        (
+            "other.json",
+            "{\"plate\": []}".to_string(),
+            "at $: has no `liquid chromatography aggregate document`",
+        ),
+        ("mixed.json", mixed, "peak area in mV.s, but "),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        let out = dir.path().join("h.csv");
+        let run = preclin()
+            .args(["import", "hplc"])
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+        assert!(stderr.contains(message), "{name}: {stderr}");
+        assert!(stderr.contains("help:"), "{name}: {stderr}");
+        assert!(!out.exists(), "{name}");
+    }
+}

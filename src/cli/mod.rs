@@ -530,6 +530,27 @@ pub enum ImportCommand {
         after_help = "Example:\n  preclin import plate-reader lowry-plate1.txt --out cms-2026/sheets/protein-assay.csv\n\nRole and concentration come from the reader's layout (STD = standard, SPL = sample, BLK = blank); samples keep the reader's names until you replace them by blind codes; flagged values are left empty and listed."
     )]
     PlateReader(ImportPlateReaderArgs),
+    /// A chromatography run (an ASM liquid-chromatography .json from allotropy) as rows of
+    /// the hplc-standards and hplc-samples sheets.
+    #[command(
+        after_help = "Example:\n  preclin import hplc run-2026-11-30.json --out hplc-standards-run1.csv --samples hplc-samples-run1.csv\n\nStandard injections go to --out, the other injections to --samples. The nominal concentrations, incubation conditions and the metabolite names of the protocol are left to fill in."
+    )]
+    Hplc(ImportHplcArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportHplcArgs {
+    /// The run's ASM document.
+    pub file: PathBuf,
+    /// The CSV of the standard injections' peaks (hplc-standards layout).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The CSV of the other injections' peaks (hplc-samples layout), when the run has any.
+    #[arg(long)]
+    pub samples: Option<PathBuf>,
+    /// Replace existing files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -658,6 +679,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, local_protocols: &Path) -> Result<(), 
         }
         Command::Import(ImportCommand::Boris(args)) => import_boris(out, &args),
         Command::Import(ImportCommand::PlateReader(args)) => import_cli::plate_reader(out, &args),
+        Command::Import(ImportCommand::Hplc(args)) => import_cli::hplc(out, &args),
         Command::Record(args) => record_cli::record(out, &args),
         Command::Demo(args) => demo(out, &args.out, args.force),
     }

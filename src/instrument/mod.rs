@@ -1,14 +1,17 @@
 //! Instruments' own export files read as they are: plate readers for the protein assay —
 //! BioTek Gen5 text exports ([`gen5`]) and Molecular Devices SoftMax Pro exports
-//! ([`softmax`]). Every value keeps its line in the file; a value the instrument flagged
+//! ([`softmax`]) — and chromatography data systems for the HPLC runs, as ASM
+//! liquid-chromatography documents ([`asm`]). Every value keeps its line in the file; a value the instrument flagged
 //! (between asterisks, `OVRFLW`, `?????`, `Masked`, `<0.000`) is carried as flagged, never
 //! read as a number.
 
+pub mod asm;
 pub mod gen5;
 pub mod softmax;
 
 use std::path::{Path, PathBuf};
 
+pub use asm::{read_asm_lc, Injection, LcDocument, Peak};
 pub use gen5::{parse_gen5, read_gen5, Gen5Curve, Gen5Export, Gen5Plate, PlateValue};
 pub use softmax::{parse_softmax, SoftmaxExport};
 
@@ -22,6 +25,13 @@ pub enum InstrumentError {
     },
     #[error(transparent)]
     Text(Box<crate::ingest::IngestError>),
+    #[error("{path}, at {at}: {message}\nhelp: {hint}")]
+    Json {
+        path: PathBuf,
+        at: String,
+        message: String,
+        hint: String,
+    },
     #[error("{path}, line {line}: {message}\nhelp: {hint}")]
     Format {
         path: PathBuf,
