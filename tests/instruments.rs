@@ -264,6 +264,65 @@ fn softmax_pros_standards_table_is_read_with_its_back_calculated_values() {
     assert_eq!(export.plates[1].wavelength, "450");
 }
 
+/// Which curve SoftMax Pro fitted: its export names it only as
+/// `InterpX(STD#1@StandardCurve,OD)`. preclin's four-parameter logistic does not converge
+/// on these standards (no upper plateau over 5–320 ng/mL); a straight line through
+/// log10(mean OD of each level's 6 wells) against log10(concentration) — a log-log fit of
+/// the level means — back-calculates every standard to SoftMax's 3 decimals.
+#[test]
+fn softmax_pro_fitted_a_log_log_line_through_the_level_means() {
+    use preclin::instrument::softmax::parse_softmax;
+    let path = softmax();
+    let bytes = std::fs::read(&path).unwrap();
+    let units: Vec<u16> = bytes[2..]
+        .chunks(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    let export = parse_softmax(&path, &String::from_utf16(&units).unwrap()).unwrap();
+    let od = |plate: &str, well: &str| {
+        let p = export.plates.iter().find(|p| p.name == plate).unwrap();
+        p.cells
+            .iter()
+            .find(|c| c.0 == well)
+            .unwrap()
+            .1
+            .number()
+            .unwrap()
+    };
+    let standards: Vec<_> = export
+        .groups
+        .iter()
+        .filter(|g| g.group == "Standards")
+        .collect();
+    let mut levels: Vec<f64> = standards.iter().map(|g| g.standard.unwrap()).collect();
+    levels.dedup();
+    let means: Vec<f64> = levels
+        .iter()
+        .map(|l| {
+            let ods: Vec<f64> = standards
+                .iter()
+                .filter(|g| g.standard == Some(*l))
+                .map(|g| od(&g.plate, &g.well))
+                .collect();
+            ods.iter().sum::<f64>() / ods.len() as f64
+        })
+        .collect();
+    let x: Vec<f64> = levels.iter().map(|v| v.log10()).collect();
+    let y: Vec<f64> = means.iter().map(|v| v.log10()).collect();
+    let fit = fit_calibration(&x, &y, CurveModel::Linear, Weighting::None, 0.95).unwrap();
+    let (b0, b1) = (fit.coefficients[0], fit.coefficients[1]);
+    for g in &standards {
+        let ours = 10f64.powf((od(&g.plate, &g.well).log10() - b0) / b1);
+        let printed = g.back_calculated.number().unwrap();
+        assert!(
+            (ours - printed).abs() <= 0.5e-3,
+            "{} {}: {ours} vs SoftMax {printed}",
+            g.plate,
+            g.well
+        );
+    }
+}
+
 fn asm(name: &str) -> PathBuf {
     root().join("tests/fixtures/instruments").join(name)
 }
