@@ -145,12 +145,3 @@ pub fn report_text(html: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
-
-/// Text as preclin escapes it in HTML.
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}

@@ -3,12 +3,47 @@
 //! through the standards gives Gen5's printed A, B and R², and back-calculates every
 //! concentration Gen5 printed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use preclin::instrument::{read_gen5, PlateValue};
 use preclin::stats::{fit_calibration, CurveModel, Weighting};
 
 use crate::common::{csv_rows, preclin, read, root};
+
+/// Runs `preclin import KIND FILE --out OUT EXTRA…`, expecting success; its standard output.
+fn import_ok(kind: &str, file: &Path, out: &Path, extra: &[&Path]) -> String {
+    let run = import(kind, file, out, extra).assert().success();
+    String::from_utf8_lossy(&run.get_output().stdout).to_string()
+}
+
+/// Runs the import expecting exit 2 and nothing at `out`; its standard error.
+fn import_refused(kind: &str, file: &Path, out: &Path, extra: &[&Path]) -> String {
+    let run = import(kind, file, out, extra).assert().code(2);
+    assert!(!out.exists(), "{}: nothing is written", file.display());
+    String::from_utf8_lossy(&run.get_output().stderr).to_string()
+}
+
+fn import(kind: &str, file: &Path, out: &Path, extra: &[&Path]) -> assert_cmd::Command {
+    let mut cmd = preclin();
+    cmd.args(["import", kind]).arg(file).arg("--out").arg(out);
+    if let Some(samples) = extra.first() {
+        cmd.arg("--samples").arg(samples);
+    }
+    cmd
+}
+
+/// The SoftMax Pro fixture, decoded from its UTF-16 as SoftMax writes it, and parsed.
+fn softmax_export() -> preclin::instrument::SoftmaxExport {
+    let path = softmax();
+    let bytes = std::fs::read(&path).unwrap();
+    // UTF-16 LE with a byte-order mark.
+    assert_eq!(&bytes[..2], &[0xFF, 0xFE]);
+    let units: Vec<u16> = bytes[2..]
+        .chunks(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    preclin::instrument::parse_softmax(&path, &String::from_utf16(&units).unwrap()).unwrap()
+}
 
 fn gen5() -> PathBuf {
     root().join("tests/fixtures/instruments/gen5-lowry-protein-660nm.txt")
@@ -85,14 +120,7 @@ fn a_gen5_lowry_plate_gives_the_readers_own_curve_and_concentrations() {
 fn import_plate_reader_writes_the_protein_assay_rows_and_lists_the_flagged_well() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("p.csv");
-    let run = preclin()
-        .args(["import", "plate-reader"])
-        .arg(gen5())
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    let stdout = import_ok("plate-reader", &gen5(), &out, &[]);
     assert!(stdout.contains("wrote 96 wells"), "{stdout}");
     assert!(
         stdout.contains("Plate 1 H3 `*0.356*` (line 55)"),
@@ -126,13 +154,7 @@ fn import_plate_reader_writes_the_protein_assay_rows_and_lists_the_flagged_well(
 
     // Nothing is overwritten without --force.
     let before = read(&out);
-    preclin()
-        .args(["import", "plate-reader"])
-        .arg(gen5())
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2);
+    import("plate-reader", &gen5(), &out, &[]).assert().code(2);
     assert_eq!(read(&out), before);
 }
 
@@ -158,17 +180,9 @@ fn a_file_that_is_not_a_gen5_export_is_refused_at_its_line() {
         let path = dir.path().join(name);
         std::fs::write(&path, broken).unwrap();
         let out = dir.path().join("p.csv");
-        let run = preclin()
-            .args(["import", "plate-reader"])
-            .arg(&path)
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .code(2);
-        let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+        let stderr = import_refused("plate-reader", &path, &out, &[]);
         assert!(stderr.contains(message), "{name}: {stderr}");
         assert!(stderr.contains("help:"), "{stderr}");
-        assert!(!out.exists(), "{name}: nothing written");
     }
 }
 
@@ -180,14 +194,7 @@ fn softmax() -> PathBuf {
 fn a_softmax_pro_export_of_two_plates_gives_192_wells_and_its_standards() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("s.csv");
-    let run = preclin()
-        .args(["import", "plate-reader"])
-        .arg(softmax())
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    let stdout = import_ok("plate-reader", &softmax(), &out, &[]);
     assert!(stdout.contains("Read 2 plates (SoftMax Pro)"), "{stdout}");
     // Row H of columns 1–3 is in no group of the file's layout: listed, role left empty.
     assert!(
@@ -222,17 +229,7 @@ fn a_softmax_pro_export_of_two_plates_gives_192_wells_and_its_standards() {
 
 #[test]
 fn softmax_pros_standards_table_is_read_with_its_back_calculated_values() {
-    use preclin::instrument::softmax::parse_softmax;
-    let path = softmax();
-    let bytes = std::fs::read(&path).unwrap();
-    // UTF-16 LE with a byte-order mark, as SoftMax Pro writes it.
-    assert_eq!(&bytes[..2], &[0xFF, 0xFE]);
-    let units: Vec<u16> = bytes[2..]
-        .chunks(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect();
-    let text = String::from_utf16(&units).unwrap();
-    let export = parse_softmax(&path, &text).unwrap();
+    let export = softmax_export();
     let standards: Vec<_> = export
         .groups
         .iter()
@@ -271,14 +268,7 @@ fn softmax_pros_standards_table_is_read_with_its_back_calculated_values() {
 /// the level means — back-calculates every standard to SoftMax's 3 decimals.
 #[test]
 fn softmax_pro_fitted_a_log_log_line_through_the_level_means() {
-    use preclin::instrument::softmax::parse_softmax;
-    let path = softmax();
-    let bytes = std::fs::read(&path).unwrap();
-    let units: Vec<u16> = bytes[2..]
-        .chunks(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect();
-    let export = parse_softmax(&path, &String::from_utf16(&units).unwrap()).unwrap();
+    let export = softmax_export();
     let od = |plate: &str, well: &str| {
         let p = export.plates.iter().find(|p| p.name == plate).unwrap();
         p.cells
@@ -331,14 +321,7 @@ fn asm(name: &str) -> PathBuf {
 fn an_empower_run_gives_the_eight_peaks_of_its_two_standards() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("h.csv");
-    let run = preclin()
-        .args(["import", "hplc"])
-        .arg(asm("asm-lc-empower.json"))
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    let stdout = import_ok("hplc", &asm("asm-lc-empower.json"), &out, &[]);
     assert!(
         stdout.contains("Read 2 injections (Waters Empower)"),
         "{stdout}"
@@ -372,30 +355,14 @@ fn an_empower_run_gives_the_eight_peaks_of_its_two_standards() {
 fn sample_injections_need_their_own_sheet() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("h.csv");
-    let run = preclin()
-        .args(["import", "hplc"])
-        .arg(asm("asm-lc-chromeleon-multi-signal.json"))
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    let run = asm("asm-lc-chromeleon-multi-signal.json");
+    let stderr = import_refused("hplc", &run, &out, &[]);
     assert!(
         stderr.contains("the run holds 1 peak of a sample injection"),
         "{stderr}"
     );
-    assert!(!out.exists());
     let samples = dir.path().join("s.csv");
-    let run = preclin()
-        .args(["import", "hplc"])
-        .arg(asm("asm-lc-chromeleon-multi-signal.json"))
-        .arg("--out")
-        .arg(&out)
-        .arg("--samples")
-        .arg(&samples)
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    let stdout = import_ok("hplc", &run, &out, &[&samples]);
     assert!(
         stdout.contains("injections without peaks (left out)"),
         "{stdout}"
@@ -427,16 +394,8 @@ fn a_run_that_is_not_asm_or_mixes_area_units_is_refused_where_it_goes_wrong() {
         let path = dir.path().join(name);
         std::fs::write(&path, body).unwrap();
         let out = dir.path().join("h.csv");
-        let run = preclin()
-            .args(["import", "hplc"])
-            .arg(&path)
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .code(2);
-        let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+        let stderr = import_refused("hplc", &path, &out, &[]);
         assert!(stderr.contains(message), "{name}: {stderr}");
         assert!(stderr.contains("help:"), "{name}: {stderr}");
-        assert!(!out.exists(), "{name}");
     }
 }

@@ -61,6 +61,18 @@ fn names_of(result: &serde_json::Value) -> Vec<String> {
     names
 }
 
+/// The demo studies, built in a temporary folder.
+fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    preclin()
+        .args(["demo", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    (dir, out)
+}
+
 #[test]
 fn the_parser_reports_a_raw_less_than_sign_and_a_stray_end_tag() {
     let page = |body: &str| {
@@ -73,13 +85,7 @@ fn the_parser_reports_a_raw_less_than_sign_and_a_stray_end_tag() {
 
 #[test]
 fn demo_reports_are_clean_documents_whose_methods_say_what_ran() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("demo");
-    preclin()
-        .args(["demo", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    let (dir, out) = demo();
     let root = dir.path().display().to_string();
     for study in STUDIES {
         let results = out.join(study).join("results");
@@ -105,7 +111,7 @@ fn demo_reports_are_clean_documents_whose_methods_say_what_ran() {
             }
         }
         assert!(
-            html.contains(&crate::common::escape(methods)),
+            html.contains(&preclin::report::escape_html(methods)),
             "{study}: the report's methods differ from methods_text"
         );
         let deviations = r["deviations"].as_array().expect("deviations");
@@ -113,7 +119,7 @@ fn demo_reports_are_clean_documents_whose_methods_say_what_ran() {
         for d in deviations {
             let text = d["text"].as_str().unwrap();
             assert!(
-                html.contains(&crate::common::escape(text)),
+                html.contains(&preclin::report::escape_html(text)),
                 "{study}: {text}"
             );
         }
@@ -123,13 +129,7 @@ fn demo_reports_are_clean_documents_whose_methods_say_what_ran() {
 
 #[test]
 fn deviations_of_the_demo_studies() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("demo");
-    preclin()
-        .args(["demo", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    let (_dir, out) = demo();
     let kinds = |study: &str| -> Vec<(String, String)> {
         let r: serde_json::Value =
             serde_json::from_str(&read(&out.join(study).join("results/results.json"))).unwrap();

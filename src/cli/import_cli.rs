@@ -1,4 +1,5 @@
-//! `preclin import plate-reader`: a reader's export as rows of the protein-assay sheet.
+//! `preclin import plate-reader` and `preclin import hplc`: instruments' exports as rows of
+//! the study's sheets; and writing an imported sheet, for every `import`.
 
 use std::io::Write;
 
@@ -22,7 +23,7 @@ fn number(x: Option<f64>) -> String {
 }
 
 /// Refuses to replace `path` unless `force`.
-fn free(path: &std::path::Path, force: bool) -> Result<(), Error> {
+pub(super) fn free(path: &std::path::Path, force: bool) -> Result<(), Error> {
     if path.exists() && !force {
         return Err(Error::Output(crate::study::OutputError::NotEmpty {
             dir: path.to_path_buf(),
@@ -32,7 +33,7 @@ fn free(path: &std::path::Path, force: bool) -> Result<(), Error> {
 }
 
 /// Writes `rows` to `path` whole: beside it first, then renamed.
-fn write_csv(path: &std::path::Path, rows: &[Vec<String>]) -> Result<(), Error> {
+pub(super) fn write_csv(path: &std::path::Path, rows: &[Vec<String>]) -> Result<(), Error> {
     let bytes = crate::study::csv_text(rows);
     let staging = path.with_extension("csv.preclin-tmp");
     std::fs::write(&staging, &bytes)

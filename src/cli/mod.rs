@@ -867,22 +867,8 @@ fn import_boris(out: &mut dyn Write, args: &ImportBorisArgs) -> Result<(), Error
             .join("sheets")
             .join(format!("scoring-from-{stem}.csv"))
     });
-    if target.exists() && !args.force {
-        return Err(Error::Output(crate::study::OutputError::NotEmpty {
-            dir: target,
-        }));
-    }
-    let bytes = crate::study::csv_text(&imported.rows);
-    let staging = target.with_extension("csv.preclin-tmp");
-    std::fs::write(&staging, &bytes)
-        .and_then(|_| std::fs::rename(&staging, &target))
-        .map_err(|source| {
-            let _ = std::fs::remove_file(&staging);
-            Error::Output(crate::study::OutputError::Io {
-                path: target.clone(),
-                source,
-            })
-        })?;
+    import_cli::free(&target, args.force)?;
+    import_cli::write_csv(&target, &imported.rows)?;
     let scored = imported.rows.len() - 1 - imported.not_in_log.len();
     writeln!(
         out,

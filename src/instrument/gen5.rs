@@ -113,27 +113,13 @@ fn is_row_letter(s: &str) -> bool {
 
 /// Reads a Gen5 text export.
 pub fn read_gen5(path: &Path) -> Result<Gen5Export, InstrumentError> {
-    let bytes = std::fs::read(path).map_err(|source| InstrumentError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text =
-        crate::ingest::decode_text(path, &bytes).map_err(|e| InstrumentError::Text(Box::new(e)))?;
-    parse_gen5(path, &text)
+    parse_gen5(path, &super::read_text(path)?)
 }
 
 /// Parses the text of a Gen5 export (see the module's documentation).
 pub fn parse_gen5(path: &Path, text: &str) -> Result<Gen5Export, InstrumentError> {
-    let bad = |line: usize, message: String, hint: &str| InstrumentError::Format {
-        path: path.to_path_buf(),
-        line,
-        message,
-        hint: hint.to_string(),
-    };
-    let lines: Vec<Vec<&str>> = text
-        .lines()
-        .map(|l| l.trim_end_matches('\r').split('\t').collect())
-        .collect();
+    let bad = |line: usize, message: String, hint: &str| super::bad(path, line, message, hint);
+    let lines = super::tab_lines(text);
     let mut export = Gen5Export {
         version: None,
         plates: Vec::new(),

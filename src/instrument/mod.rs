@@ -78,13 +78,30 @@ pub struct PlateReaderExport {
     pub curves: Vec<String>,
 }
 
-fn bad(path: &Path, line: usize, message: String, hint: String) -> InstrumentError {
+/// An error at `line` of the file at `path`.
+fn bad(path: &Path, line: usize, message: String, hint: impl Into<String>) -> InstrumentError {
     InstrumentError::Format {
         path: path.to_path_buf(),
         line,
         message,
-        hint,
+        hint: hint.into(),
     }
+}
+
+/// The text of an export, decoded from UTF-8 or UTF-16 as the table reader does.
+fn read_text(path: &Path) -> Result<String, InstrumentError> {
+    let bytes = std::fs::read(path).map_err(|source| InstrumentError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    crate::ingest::decode_text(path, &bytes).map_err(|e| InstrumentError::Text(Box::new(e)))
+}
+
+/// The cells of each line of a tab-separated export.
+fn tab_lines(text: &str) -> Vec<Vec<&str>> {
+    text.lines()
+        .map(|l| l.trim_end_matches('\r').split('\t').collect())
+        .collect()
 }
 
 /// Reads a plate reader's export, Gen5 or SoftMax Pro (told apart by their first lines);
@@ -93,12 +110,7 @@ pub fn read_plate_reader(
     path: &Path,
     wavelength: Option<&str>,
 ) -> Result<PlateReaderExport, InstrumentError> {
-    let bytes = std::fs::read(path).map_err(|source| InstrumentError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text =
-        crate::ingest::decode_text(path, &bytes).map_err(|e| InstrumentError::Text(Box::new(e)))?;
+    let text = read_text(path)?;
     if softmax::is_softmax(&text) {
         from_softmax(path, &parse_softmax(path, &text)?, wavelength)
     } else {
@@ -129,7 +141,7 @@ fn from_gen5(
                     path,
                     plate.line,
                     format!("plate `{}` was read at {} nm", plate.name, reads.join(", ")),
-                    "choose one with --wavelength".into(),
+                    "choose one with --wavelength",
                 ))
             }
             (Some(w), _) => Some(plate.matrix(w).ok_or_else(|| {
@@ -212,7 +224,7 @@ fn from_softmax(
                         "plate `{}` was read at {} nm, not {w}",
                         plate.name, plate.wavelength
                     ),
-                    "leave out --wavelength, or give the plate's".into(),
+                    "leave out --wavelength, or give the plate's",
                 ));
             }
         }

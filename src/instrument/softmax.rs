@@ -54,16 +54,8 @@ pub fn is_softmax(text: &str) -> bool {
 
 /// Parses the text of a SoftMax Pro export (see the module's documentation).
 pub fn parse_softmax(path: &Path, text: &str) -> Result<SoftmaxExport, InstrumentError> {
-    let bad = |line: usize, message: String, hint: &str| InstrumentError::Format {
-        path: path.to_path_buf(),
-        line,
-        message,
-        hint: hint.to_string(),
-    };
-    let lines: Vec<Vec<&str>> = text
-        .lines()
-        .map(|l| l.trim_end_matches('\r').split('\t').collect())
-        .collect();
+    let bad = |line: usize, message: String, hint: &str| super::bad(path, line, message, hint);
+    let lines = super::tab_lines(text);
     let mut export = SoftmaxExport {
         plates: Vec::new(),
         groups: Vec::new(),

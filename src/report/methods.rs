@@ -153,8 +153,9 @@ fn factorial_tail(a: &Analysis, posthoc: &Option<CellPosthoc>, cells: usize) -> 
     s
 }
 
-/// Sentences joined: "A was …", "A and B were …" for endpoints with the same analysis.
-fn grouped(items: Vec<(String, String)>, verb: &str) -> String {
+/// (who, what) pairs gathered by what, in first-seen order: the endpoints that share an
+/// analysis.
+fn by_tail(items: impl IntoIterator<Item = (String, String)>) -> Vec<(String, Vec<String>)> {
     let mut tails: Vec<(String, Vec<String>)> = Vec::new();
     for (who, tail) in items {
         match tails.iter_mut().find(|(t, _)| *t == tail) {
@@ -162,8 +163,13 @@ fn grouped(items: Vec<(String, String)>, verb: &str) -> String {
             None => tails.push((tail, vec![who])),
         }
     }
+    tails
+}
+
+/// Sentences joined: "A was …", "A and B were …" for endpoints with the same analysis.
+fn grouped(items: Vec<(String, String)>, verb: &str) -> String {
     let mut s = String::new();
-    for (tail, names) in tails {
+    for (tail, names) in by_tail(items) {
         let be = if names.len() == 1 { "was" } else { "were" };
         let _ = write!(s, "{} {be} {verb} {tail}. ", capitalise(&and_list(&names)));
     }
@@ -194,18 +200,14 @@ pub fn statistics_text(a: &Analysis) -> String {
             .collect();
         s.push_str(&grouped(planned, "compared by"));
         // Endpoints whose checks came out alike and chose alike, in one sentence.
-        let mut chosen: Vec<(String, Vec<String>)> = Vec::new();
-        for (e, c) in comparisons.iter().filter(|(_, c)| c.auto) {
+        let chosen = by_tail(comparisons.iter().filter(|(_, c)| c.auto).map(|(e, c)| {
             let why = format!(
                 "{}, so the groups were compared by {}",
                 assumption_outcome(c),
                 one_factor_tail(c)
             );
-            match chosen.iter_mut().find(|(w, _)| *w == why) {
-                Some((_, names)) => names.push(endpoint_words(e)),
-                None => chosen.push((why, vec![endpoint_words(e)])),
-            }
-        }
+            (endpoint_words(e), why)
+        }));
         for (why, names) in chosen {
             let _ = write!(s, "For {}, {why}. ", and_list(&names));
         }
