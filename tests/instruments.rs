@@ -32,17 +32,21 @@ fn import(kind: &str, file: &Path, out: &Path, extra: &[&Path]) -> assert_cmd::C
     cmd
 }
 
-/// The SoftMax Pro fixture, decoded from its UTF-16 as SoftMax writes it, and parsed.
-fn softmax_export() -> preclin::instrument::SoftmaxExport {
-    let path = softmax();
-    let bytes = std::fs::read(&path).unwrap();
+/// The SoftMax Pro fixture's text, decoded from the UTF-16 SoftMax writes.
+fn softmax_text() -> String {
+    let bytes = std::fs::read(softmax()).unwrap();
     // UTF-16 LE with a byte-order mark.
     assert_eq!(&bytes[..2], &[0xFF, 0xFE]);
     let units: Vec<u16> = bytes[2..]
         .chunks(2)
         .map(|c| u16::from_le_bytes([c[0], c[1]]))
         .collect();
-    preclin::instrument::parse_softmax(&path, &String::from_utf16(&units).unwrap()).unwrap()
+    String::from_utf16(&units).unwrap()
+}
+
+/// The SoftMax Pro fixture, parsed.
+fn softmax_export() -> preclin::instrument::SoftmaxExport {
+    preclin::instrument::parse_softmax(&softmax(), &softmax_text()).unwrap()
 }
 
 fn gen5() -> PathBuf {
@@ -398,4 +402,52 @@ fn a_run_that_is_not_asm_or_mixes_area_units_is_refused_where_it_goes_wrong() {
         assert!(stderr.contains(message), "{name}: {stderr}");
         assert!(stderr.contains("help:"), "{name}: {stderr}");
     }
+}
+
+#[test]
+fn a_plate_read_at_two_wavelengths_needs_one_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = read(&gen5());
+    // The 660-nm read once more, as a 560-nm read.
+    let start = text.find("\r\n660\r\n").unwrap() + 2;
+    let end = text[start..].find("\r\n\r\n").unwrap() + start;
+    let second = text[start..end].replace("660", "560");
+    let two = format!("{}\r\n\r\n{second}{}", &text[..end], &text[end..]);
+    let path = dir.path().join("two-reads.txt");
+    std::fs::write(&path, two).unwrap();
+    let out = dir.path().join("p.csv");
+    let stderr = import_refused("plate-reader", &path, &out, &[]);
+    assert!(
+        stderr.contains("plate `Plate 1` was read at 660, 560 nm"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: choose one with --wavelength"),
+        "{stderr}"
+    );
+    preclin()
+        .args(["import", "plate-reader"])
+        .arg(&path)
+        .args(["--wavelength", "560", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(csv_rows(&out).len(), 97);
+}
+
+#[test]
+fn a_softmax_plate_in_time_format_is_refused_with_a_hint() {
+    assert_eq!(softmax_export().plates.len(), 2);
+    let text = softmax_text().replacen("PlateFormat", "TimeFormat", 1);
+    let err = preclin::instrument::parse_softmax(&softmax(), &text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 2: plate `Plate01` is exported in TimeFormat"),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: export the plate from SoftMax Pro in PlateFormat"),
+        "{err}"
+    );
 }

@@ -160,3 +160,75 @@ pub fn deviations(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fst_mouse() -> Protocol {
+        crate::protocol::builtin("fst-mouse")
+            .unwrap()
+            .unwrap()
+            .protocol
+    }
+
+    #[test]
+    fn every_kind_is_listed_with_its_facts() {
+        let p = fst_mouse();
+        let excluded = [
+            Excluded {
+                blind_code: "M1",
+                group: "VEH",
+                reason: "rescued",
+                prespecified: true,
+            },
+            Excluded {
+                blind_code: "M2",
+                group: "VEH",
+                reason: "cage flooded",
+                prespecified: false,
+            },
+        ];
+        let d = deviations(
+            &p,
+            10,
+            &[(10, 8), (10, 10)],
+            &excluded,
+            &[("Latency".into(), "no latency was recorded".into())],
+            &["immobility bouts".into()],
+        );
+        let kinds: Vec<&str> = d.iter().map(|x| x.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "n-below-plan",
+                "exclusion-not-prespecified",
+                "endpoint-not-analysed",
+                "exploratory"
+            ]
+        );
+        assert!(d[0]
+            .text
+            .starts_with("VEH: 8 animals analysed of 10 planned"));
+        assert_eq!(d[0].json()["analysed"], 8);
+        assert!(d[1]
+            .text
+            .contains("M2 (VEH) was excluded for \u{201c}cage flooded\u{201d}"));
+        assert_eq!(d[2].json()["why"], "no latency was recorded");
+        assert_eq!(d[3].json()["endpoint"], "immobility bouts");
+    }
+
+    #[test]
+    fn a_study_as_planned_has_none_and_one_animal_is_singular() {
+        let p = fst_mouse();
+        assert!(deviations(&p, 10, &[(10, 10), (10, 10)], &[], &[], &[]).is_empty());
+        let d = deviations(&p, 10, &[(10, 1), (10, 10)], &[], &[], &[]);
+        assert!(
+            d[0].text.starts_with("VEH: 1 animal analysed"),
+            "{}",
+            d[0].text
+        );
+        // One animal cannot give a power analysis.
+        assert!(d[0].json()["detectable_effect"]["analysed"].is_null());
+    }
+}
