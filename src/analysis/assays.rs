@@ -12,7 +12,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use super::sheet::{capture_sheet, filled_table, Sheet};
+use super::exports::{
+    export_files, fill_absorbances, fill_peak_areas, FlaggedWell, LcExports, HPLC_EXPORTS,
+    PLATE_READER_EXPORTS,
+};
+use super::sheet::{capture_sheet, capture_sheet_filled_by, filled_table, Sheet};
 use super::study::Study;
 use super::AnalysisError;
 use crate::assay::hplc::{self, HplcOptions, HplcResult, HplcSample, HplcStandard};
@@ -71,6 +75,8 @@ pub struct AssayResults {
     pub exclusions: Vec<AnimalExclusion>,
     pub hplc: Option<HplcAssay>,
     pub protein: Option<Vec<ProteinPlate>>,
+    /// Wells the plate reader flagged (left out of the curve unless the sheet gives a value).
+    pub reader_flags: Vec<FlaggedWell>,
     pub qpcr: Option<QpcrAssay>,
     pub western: Option<WesternResult>,
     pub weekly: Option<WeeklyRecords>,
@@ -93,14 +99,16 @@ fn assay_of(study: &Study, kind: AssayKind) -> Option<&Assay> {
     study.protocol.assays.iter().find(|a| a.kind == kind)
 }
 
-/// The filled sheet of an assay of `kinds` with `column`, when there is one with data.
+/// The filled sheet of an assay of `kinds` with `column`, when there is one with data;
+/// the columns `exported` may be empty (an instrument's export fills them).
 fn filled(
     study: &mut Study,
     kinds: &[AssayKind],
     column: &str,
+    exported: &[&str],
 ) -> Result<Option<Sheet>, AnalysisError> {
     match assay_sheet(study, kinds, column) {
-        Some(spec) => capture_sheet(study, &spec),
+        Some(spec) => capture_sheet_filled_by(study, &spec, exported),
         None => Ok(None),
     }
 }
@@ -129,7 +137,7 @@ pub fn read_assays(study: &mut Study) -> Result<AssayResults, AnalysisError> {
     let exclusions = read_exclusions(study)?;
     let excluded: BTreeSet<String> = exclusions.iter().map(|e| e.blind_code.clone()).collect();
     let hplc = read_hplc(study, &excluded)?;
-    let protein = read_protein(study, &excluded)?;
+    let (protein, reader_flags) = read_protein(study, &excluded)?;
     let qpcr = read_qpcr_wells(study, &excluded)?;
     let western = read_western(study, &excluded)?;
     let weekly = read_weekly(study, &excluded)?;
@@ -137,6 +145,7 @@ pub fn read_assays(study: &mut Study) -> Result<AssayResults, AnalysisError> {
         exclusions,
         hplc,
         protein,
+        reader_flags,
         qpcr,
         western,
         weekly,
@@ -247,10 +256,20 @@ fn read_hplc(
     study: &mut Study,
     excluded: &BTreeSet<String>,
 ) -> Result<Option<HplcAssay>, AnalysisError> {
-    let Some(samples) = filled(study, &[AssayKind::HplcActivity], "incubation_min")? else {
+    let files = export_files(study, HPLC_EXPORTS);
+    let exported: &[&str] = if files.is_empty() { &[] } else { &["peak_area"] };
+    let kind = [AssayKind::HplcActivity];
+    let Some(mut samples) = filled(study, &kind, "incubation_min", exported)? else {
         return Ok(None);
     };
-    let standards = filled(study, &[AssayKind::HplcActivity], "nominal_um")?;
+    let mut standards = filled(study, &kind, "nominal_um", exported)?;
+    if !files.is_empty() {
+        let exports = LcExports::read(study, &files)?;
+        if let Some(st) = &mut standards {
+            fill_peak_areas(study, st, &exports, true)?;
+        }
+        fill_peak_areas(study, &mut samples, &exports, false)?;
+    }
     let mut rows = Vec::new();
     if let Some(st) = &standards {
         for r in st.rows() {
@@ -413,12 +432,31 @@ fn read_hplc(
         })
 }
 
+type ProteinRead = (Option<Vec<ProteinPlate>>, Vec<FlaggedWell>);
+
 fn read_protein(
     study: &mut Study,
     excluded: &BTreeSet<String>,
-) -> Result<Option<Vec<ProteinPlate>>, AnalysisError> {
-    let Some(sheet) = filled(study, &[AssayKind::ProteinAssay], "absorbance")? else {
-        return Ok(None);
+) -> Result<ProteinRead, AnalysisError> {
+    let files = export_files(study, PLATE_READER_EXPORTS);
+    let exported: &[&str] = if files.is_empty() { &[] } else { &["absorbance"] };
+    let Some(mut sheet) = filled(study, &[AssayKind::ProteinAssay], "absorbance", exported)? else {
+        if let Some(path) = files.first() {
+            return Err(AnalysisError::Study {
+                path: path.clone(),
+                message: "is a plate-reader export, but the protein-assay sheet is empty".into(),
+                hint: "the sheet is the plate map: fill in plate, well, role, blind code and standard concentration for every well, and leave absorbance empty for the reader to fill (or start from `preclin import plate-reader`)".into(),
+            });
+        }
+        return Ok((None, Vec::new()));
+    };
+    let wavelength = assay_of(study, AssayKind::ProteinAssay)
+        .and_then(|a| a.wavelength_nm)
+        .map(|w| w.to_string());
+    let (flagged, left_out) = if files.is_empty() {
+        Default::default()
+    } else {
+        fill_absorbances(study, &mut sheet, &files, wavelength.as_deref())?
     };
     let mut wells = Vec::new();
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
@@ -463,7 +501,7 @@ fn read_protein(
             }
             _ => {}
         }
-        if role == WellRole::Sample && excluded.contains(code) {
+        if (role == WellRole::Sample && excluded.contains(code)) || left_out.contains(&r) {
             continue;
         }
         wells.push(ProteinWell {
@@ -481,7 +519,7 @@ fn read_protein(
         _ => ProteinModel::Linear,
     };
     protein::protein_concentrations(&wells, model)
-        .map(Some)
+        .map(|plates| (Some(plates), flagged))
         .map_err(|e| match &e {
             // "protein plate P, sample CODE": reported at the sample's first well.
             AssayError::OutsideCurve { place, reason } | AssayError::Inconsistent { place, reason } => {
@@ -541,20 +579,7 @@ fn read_qpcr_wells(
             paths.push(table.path);
         }
     }
-    let exports = study.dir.join(QPCR_EXPORTS);
-    if let Ok(dir) = std::fs::read_dir(&exports) {
-        let mut found: Vec<PathBuf> = dir
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.is_file()
-                    && !p
-                        .file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-            })
-            .collect();
-        found.sort();
-        paths.extend(found);
-    }
+    paths.extend(export_files(study, QPCR_EXPORTS));
     if paths.is_empty() {
         return Ok(None);
     }
@@ -711,7 +736,7 @@ fn read_western(
     study: &mut Study,
     excluded: &BTreeSet<String>,
 ) -> Result<Option<WesternResult>, AnalysisError> {
-    let Some(sheet) = filled(study, &[AssayKind::WesternBlot], "target_density")? else {
+    let Some(sheet) = filled(study, &[AssayKind::WesternBlot], "target_density", &[])? else {
         return Ok(None);
     };
     let control = &study.protocol.design.control_group;

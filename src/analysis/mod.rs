@@ -10,6 +10,7 @@ mod cms_output;
 mod consistency;
 mod deviations;
 mod events;
+mod exports;
 mod fst;
 mod output;
 mod run;
@@ -36,7 +37,8 @@ pub use output::{results_files, results_json, shown_path, ResultsFiles};
 pub use run::{
     run_statistics, EndpointAnalysis, EndpointResult, LatencyResult, StudyStatistics, TimeCourse,
 };
-pub use sheet::{capture_sheet, Sheet};
+pub use exports::{FlaggedWell, HPLC_EXPORTS, PLATE_READER_EXPORTS};
+pub use sheet::{capture_sheet, FilledCell, Sheet};
 pub use study::{
     load_study, load_study_blind, scoring_table, InputFile, KeyEntry, Study, StudyMeta,
 };
@@ -54,6 +56,14 @@ pub enum AnalysisError {
     Cell(Box<BadCell>),
     #[error(transparent)]
     Ingest(#[from] Box<crate::ingest::IngestError>),
+    #[error(transparent)]
+    Instrument(#[from] Box<crate::instrument::InstrumentError>),
+}
+
+impl From<crate::instrument::InstrumentError> for AnalysisError {
+    fn from(e: crate::instrument::InstrumentError) -> Self {
+        AnalysisError::Instrument(Box::new(e))
+    }
 }
 
 impl From<crate::ingest::IngestError> for AnalysisError {

@@ -4,6 +4,7 @@
 //! values, blind codes of the allocation key, yes/no flags and required cells. A bad cell
 //! is reported with its file, spreadsheet row, column, value and a hint.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::cells::check_cell;
@@ -19,6 +20,16 @@ pub(crate) use crate::ingest::parse_yes_no as yes;
 pub struct Sheet {
     pub spec: SheetSpec,
     pub table: DataTable,
+    /// Empty cells filled from an instrument's export, by (table row, column).
+    pub filled: BTreeMap<(usize, String), FilledCell>,
+}
+
+/// A value an instrument's export gave to an empty cell of a sheet, and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilledCell {
+    pub value: f64,
+    /// "sheets/plate-reader/BCA-2.txt, line 40".
+    pub from: String,
 }
 
 /// Reads the table at `path` (a worksheet when it is a workbook); an empty sheet is None.
@@ -34,12 +45,29 @@ fn read_optional(path: &Path, worksheet: Option<&str>) -> Result<Option<DataTabl
 /// worksheet in capture.xlsx, whichever holds data (refusing when both do); None when
 /// neither does.
 pub fn capture_sheet(study: &mut Study, spec: &SheetSpec) -> Result<Option<Sheet>, AnalysisError> {
+    capture_sheet_filled_by(study, spec, &[])
+}
+
+/// As [`capture_sheet`], with the `columns` an instrument's export fills allowed empty:
+/// the caller fills them ([`Sheet::fill`]) and checks that none stays empty.
+pub fn capture_sheet_filled_by(
+    study: &mut Study,
+    spec: &SheetSpec,
+    columns: &[&str],
+) -> Result<Option<Sheet>, AnalysisError> {
     let Some(table) = filled_table(study, spec)? else {
         return Ok(None);
     };
+    let mut spec = spec.clone();
+    for c in spec.columns.iter_mut() {
+        if columns.contains(&c.name.as_str()) {
+            c.required = false;
+        }
+    }
     let sheet = Sheet {
-        spec: spec.clone(),
+        spec,
         table,
+        filled: BTreeMap::new(),
     };
     sheet.check(study)?;
     Ok(Some(sheet))
@@ -108,13 +136,22 @@ impl Sheet {
             .filter(move |&r| idx.iter().any(|&c| !self.table.cell(r, c).is_empty()))
     }
 
-    /// A located error at row `r` (table index), column `column`.
+    /// A located error at row `r` (table index), column `column`; a value filled from an
+    /// instrument's export is shown with where it came from.
     pub fn error(&self, r: usize, column: &str, problem: String, hint: String) -> AnalysisError {
-        let value = self
-            .table
-            .column_index(column)
-            .map(|c| self.table.cell(r, c).to_string())
-            .unwrap_or_default();
+        let (value, problem) = match self.filled.get(&(r, column.to_string())) {
+            Some(f) => (
+                format!("{}", f.value),
+                format!("(from {}) {problem}", f.from),
+            ),
+            None => (
+                self.table
+                    .column_index(column)
+                    .map(|c| self.table.cell(r, c).to_string())
+                    .unwrap_or_default(),
+                problem,
+            ),
+        };
         AnalysisError::cell(
             &self.table.location(),
             self.table.row_number(r),
@@ -132,9 +169,44 @@ impl Sheet {
             .map_or("", |c| self.table.cell(r, c))
     }
 
-    /// A checked number; None when blank.
+    /// A checked number (or the value an export filled in); None when blank.
     pub fn number(&self, r: usize, column: &str) -> Option<f64> {
+        if let Some(f) = self.filled.get(&(r, column.to_string())) {
+            return Some(f.value);
+        }
         parse_number(self.text(r, column), self.table.decimal_comma)
+    }
+
+    /// Fills the empty cell at row `r`, `column` with a value from an instrument's export,
+    /// checked against the column's limits as a typed value would be.
+    pub fn fill(
+        &mut self,
+        r: usize,
+        column: &str,
+        value: f64,
+        from: String,
+    ) -> Result<(), AnalysisError> {
+        self.filled
+            .insert((r, column.to_string()), FilledCell { value, from });
+        if let Some(c) = self.spec.columns.iter().find(|c| c.name == column) {
+            let low = c.min.is_some_and(|m| value < m);
+            let high = c.max.is_some_and(|m| value > m);
+            if low || high {
+                let range = match (c.min, c.max) {
+                    (Some(a), Some(b)) => format!("between {a} and {b}"),
+                    (Some(a), None) => format!("at least {a}"),
+                    (None, Some(b)) => format!("at most {b}"),
+                    (None, None) => String::new(),
+                };
+                return Err(self.error(
+                    r,
+                    column,
+                    format!("is outside the column's range: it must be {range}"),
+                    "check the instrument's value; if it is right, widen the column's limits in the protocol".into(),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// A number that must be there (the check has made sure of it for required columns).

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::{ImportHplcArgs, ImportPlateReaderArgs};
-use crate::instrument::{read_asm_lc, read_plate_reader, InstrumentError, PlateValue, WellRole};
+use crate::instrument::{read_lc_export, read_plate_reader, InstrumentError, PlateValue, WellRole};
 use crate::Error;
 
 /// The protein-assay sheet's columns.
@@ -134,7 +134,7 @@ pub fn hplc(out: &mut dyn Write, args: &ImportHplcArgs) -> Result<(), Error> {
     if let Some(s) = &args.samples {
         free(s, args.force)?;
     }
-    let doc = read_asm_lc(&args.file)?;
+    let doc = read_lc_export(&args.file)?;
     let stem = args
         .file
         .file_stem()

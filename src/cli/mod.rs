@@ -530,8 +530,9 @@ pub enum ImportCommand {
         after_help = "Example:\n  preclin import plate-reader lowry-plate1.txt --out cms-2026/sheets/protein-assay.csv\n\nRole and concentration come from the reader's layout (STD = standard, SPL = sample, BLK = blank); samples keep the reader's names until you replace them by blind codes; flagged values are left empty and listed."
     )]
     PlateReader(ImportPlateReaderArgs),
-    /// A chromatography run (an ASM liquid-chromatography .json from allotropy) as rows of
-    /// the hplc-standards and hplc-samples sheets.
+    /// A chromatography run (an ASM liquid-chromatography .json from allotropy, or a
+    /// ChemStation / OpenLab peak-table .csv) as rows of the hplc-standards and
+    /// hplc-samples sheets.
     #[command(
         after_help = "Example:\n  preclin import hplc run-2026-11-30.json --out hplc-standards-run1.csv --samples hplc-samples-run1.csv\n\nStandard injections go to --out, the other injections to --samples. The nominal concentrations, incubation conditions and the metabolite names of the protocol are left to fill in."
     )]
@@ -540,7 +541,7 @@ pub enum ImportCommand {
 
 #[derive(Debug, Args)]
 pub struct ImportHplcArgs {
-    /// The run's ASM document.
+    /// The run's ASM document (.json) or peak-table CSV.
     pub file: PathBuf,
     /// The CSV of the standard injections' peaks (hplc-standards layout).
     #[arg(long)]

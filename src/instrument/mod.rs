@@ -1,18 +1,21 @@
 //! Instruments' own export files read as they are: plate readers for the protein assay —
 //! BioTek Gen5 text exports ([`gen5`]) and Molecular Devices SoftMax Pro exports
 //! ([`softmax`]) — and chromatography data systems for the HPLC runs, as ASM
-//! liquid-chromatography documents ([`asm`]). Every value keeps its line in the file; a value the instrument flagged
+//! liquid-chromatography documents ([`asm`]) and ChemStation / OpenLab peak-table CSVs
+//! ([`peak_table`]). Every value keeps its line in the file; a value the instrument flagged
 //! (between asterisks, `OVRFLW`, `?????`, `Masked`, `<0.000`) is carried as flagged, never
 //! read as a number.
 
 pub mod asm;
 pub mod gen5;
+pub mod peak_table;
 pub mod softmax;
 
 use std::path::{Path, PathBuf};
 
 pub use asm::{read_asm_lc, Injection, LcDocument, Peak};
 pub use gen5::{parse_gen5, read_gen5, Gen5Curve, Gen5Export, Gen5Plate, PlateValue};
+pub use peak_table::{parse_peak_table, read_lc_export, read_peak_table};
 pub use softmax::{parse_softmax, SoftmaxExport};
 
 /// What can stop the reading of an instrument file, located at its line.

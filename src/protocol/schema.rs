@@ -531,6 +531,9 @@ pub struct Assay {
     /// HPLC and protein curves: the shape fitted (default: a straight line).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub curve: Option<CurveShape>,
+    /// Protein assay: the read (nm) taken from a plate-reader export that holds several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wavelength_nm: Option<u32>,
     /// HPLC curves: the weighting; when absent, the one with the smallest Σ|%RE|.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weighting: Option<CurveWeighting>,
