@@ -257,7 +257,11 @@ fn read_hplc(
     excluded: &BTreeSet<String>,
 ) -> Result<Option<HplcAssay>, AnalysisError> {
     let files = export_files(study, HPLC_EXPORTS);
-    let exported: &[&str] = if files.is_empty() { &[] } else { &["peak_area"] };
+    let exported: &[&str] = if files.is_empty() {
+        &[]
+    } else {
+        &["peak_area"]
+    };
     let kind = [AssayKind::HplcActivity];
     let Some(mut samples) = filled(study, &kind, "incubation_min", exported)? else {
         return Ok(None);
@@ -439,7 +443,11 @@ fn read_protein(
     excluded: &BTreeSet<String>,
 ) -> Result<ProteinRead, AnalysisError> {
     let files = export_files(study, PLATE_READER_EXPORTS);
-    let exported: &[&str] = if files.is_empty() { &[] } else { &["absorbance"] };
+    let exported: &[&str] = if files.is_empty() {
+        &[]
+    } else {
+        &["absorbance"]
+    };
     let Some(mut sheet) = filled(study, &[AssayKind::ProteinAssay], "absorbance", exported)? else {
         if let Some(path) = files.first() {
             return Err(AnalysisError::Study {

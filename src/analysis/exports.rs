@@ -90,7 +90,10 @@ pub(super) fn fill_absorbances(
     let mut rows: BTreeMap<(String, String), usize> = BTreeMap::new();
     for r in sheet.rows() {
         rows.insert(
-            (sheet.text(r, "plate").to_string(), sheet.text(r, "well").to_string()),
+            (
+                sheet.text(r, "plate").to_string(),
+                sheet.text(r, "well").to_string(),
+            ),
             r,
         );
     }
@@ -100,15 +103,17 @@ pub(super) fn fill_absorbances(
     let mut left_out = BTreeSet::new();
     for path in files {
         let export = instrument::read_plate_reader(path, wavelength).map_err(|e| match e {
-            instrument::InstrumentError::Format { path, line, message, hint }
-                if hint.contains("--wavelength") =>
-            {
-                AnalysisError::Study {
-                    path,
-                    message: format!("line {line}: {message}"),
-                    hint: "choose the read with `wavelength_nm` in the protein assay of the protocol".into(),
-                }
-            }
+            instrument::InstrumentError::Format {
+                path,
+                line,
+                message,
+                hint,
+            } if hint.contains("--wavelength") => AnalysisError::Study {
+                path,
+                message: format!("line {line}: {message}"),
+                hint: "choose the read with `wavelength_nm` in the protein assay of the protocol"
+                    .into(),
+            },
             e => AnalysisError::from(e),
         })?;
         study.record_input(path)?;
@@ -261,7 +266,9 @@ impl InjectionKey {
         match self {
             InjectionKey::Level(l) => format!("the standard injection of level {l}"),
             InjectionKey::Sample(c, false) => format!("the injection of sample {c}"),
-            InjectionKey::Sample(c, true) => format!("the injection of the no-NADPH blank {c}-blank"),
+            InjectionKey::Sample(c, true) => {
+                format!("the injection of the no-NADPH blank {c}-blank")
+            }
         }
     }
 }
@@ -341,7 +348,11 @@ pub(super) fn fill_peak_areas(
     // The injections of each run and key, in their order in the exports.
     let mut found: BTreeMap<(String, InjectionKey), Vec<Found>> = BTreeMap::new();
     for (path, doc) in &exports.docs {
-        for inj in doc.injections.iter().filter(|i| i.is_standard() == standards) {
+        for inj in doc
+            .injections
+            .iter()
+            .filter(|i| i.is_standard() == standards)
+        {
             let key = if standards {
                 match level_of(inj) {
                     Some(l) => InjectionKey::Level(l),
@@ -361,11 +372,14 @@ pub(super) fn fill_peak_areas(
                 let (code, blank) = sample_of(&inj.sample);
                 InjectionKey::Sample(code, blank)
             };
-            found.entry((run_of(inj, path), key)).or_default().push(Found {
-                inj,
-                path,
-                used: false,
-            });
+            found
+                .entry((run_of(inj, path), key))
+                .or_default()
+                .push(Found {
+                    inj,
+                    path,
+                    used: false,
+                });
         }
     }
     let runs = exports.runs();
@@ -484,7 +498,11 @@ pub(super) fn fill_peak_areas(
                 f.inj.at,
                 key.describe(),
                 f.inj.sample,
-                if standards { "hplc-standards" } else { "hplc-samples" }
+                if standards {
+                    "hplc-standards"
+                } else {
+                    "hplc-samples"
+                }
             ),
             if standards {
                 "add its rows (run, metabolite, level, nominal_um) to the hplc-standards sheet, with peak_area left empty".into()

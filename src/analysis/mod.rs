@@ -30,6 +30,7 @@ pub use cms::{
 pub use cms_output::{cms_results_files, cms_results_json};
 pub use deviations::{detectable_effect, Deviation};
 pub use events::{score_animal, scores_from_events, ImportedScores};
+pub use exports::{FlaggedWell, HPLC_EXPORTS, PLATE_READER_EXPORTS};
 pub use fst::{
     read_scores, score_columns, scoring_of, AnimalScores, Exclusion, FstScores, LatencyValue,
 };
@@ -37,7 +38,6 @@ pub use output::{results_files, results_json, shown_path, ResultsFiles};
 pub use run::{
     run_statistics, EndpointAnalysis, EndpointResult, LatencyResult, StudyStatistics, TimeCourse,
 };
-pub use exports::{FlaggedWell, HPLC_EXPORTS, PLATE_READER_EXPORTS};
 pub use sheet::{capture_sheet, FilledCell, Sheet};
 pub use study::{
     load_study, load_study_blind, scoring_table, InputFile, KeyEntry, Study, StudyMeta,

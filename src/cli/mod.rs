@@ -752,15 +752,27 @@ const DEMO_STUDIES: [DemoStudy; 4] = [
             ("sheets/weekly.csv", sample!("cms-cyp-rat/weekly.csv")),
             (
                 "sheets/hplc-standards.csv",
-                sample!("cms-cyp-rat/hplc-standards.csv"),
+                sample!("cms-cyp-rat/hplc-standards-map.csv"),
             ),
             (
                 "sheets/hplc-samples.csv",
-                sample!("cms-cyp-rat/hplc-samples.csv"),
+                sample!("cms-cyp-rat/hplc-samples-map.csv"),
+            ),
+            (
+                "sheets/hplc-exports/CAF-1.json",
+                sample!("cms-cyp-rat/hplc-exports/CAF-1.json"),
+            ),
+            (
+                "sheets/hplc-exports/CZX-1.csv",
+                sample!("cms-cyp-rat/hplc-exports/CZX-1.csv"),
             ),
             (
                 "sheets/protein-assay.csv",
-                sample!("cms-cyp-rat/protein-assay.csv"),
+                sample!("cms-cyp-rat/protein-plate-map.csv"),
+            ),
+            (
+                "sheets/plate-reader/BCA-2.txt",
+                sample!("cms-cyp-rat/plate-reader/BCA-2.txt"),
             ),
             (
                 "sheets/qpcr.csv",

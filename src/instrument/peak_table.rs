@@ -160,18 +160,24 @@ pub fn parse_peak_table(path: &Path, text: &str) -> Result<LcDocument, Instrumen
         };
         let type_text = optional(cols.role).to_lowercase();
         let standard = if cols.role.is_some() {
-            type_text.starts_with("cal") || type_text.starts_with("std") || type_text.contains("standard")
+            type_text.starts_with("cal")
+                || type_text.starts_with("std")
+                || type_text.contains("standard")
         } else {
             level.is_some()
         };
         let sample = cell(cols.sample).to_string();
         let injection = optional(cols.injection).to_string();
         let run = optional(cols.run);
-        let batch = if run.is_empty() { stem.clone() } else { run.to_string() };
+        let batch = if run.is_empty() {
+            stem.clone()
+        } else {
+            run.to_string()
+        };
         let at = format!("line {n}");
-        let same = injections.last().is_some_and(|j| {
-            j.sample == sample && j.injection == injection && j.batch == batch
-        });
+        let same = injections
+            .last()
+            .is_some_and(|j| j.sample == sample && j.injection == injection && j.batch == batch);
         if !same {
             injections.push(Injection {
                 sample,
@@ -187,9 +193,9 @@ pub fn parse_peak_table(path: &Path, text: &str) -> Result<LcDocument, Instrumen
                 at: at.clone(),
             });
         }
-        let retention_time_s = cols.retention.and_then(|(c, scale)| {
-            crate::ingest::parse_number(cell(c), false).map(|t| t * scale)
-        });
+        let retention_time_s = cols
+            .retention
+            .and_then(|(c, scale)| crate::ingest::parse_number(cell(c), false).map(|t| t * scale));
         injections
             .last_mut()
             .expect("an injection was just pushed")
