@@ -248,6 +248,23 @@ pub fn cms_results_json(c: &CmsAnalysis, figures: &[String]) -> Value {
         json!({ "factor": s.factor, "level": s.level, "weeks": s.weeks,
             "treatment_start_week": s.treatment_start_week })
     });
+    let mut assays = json!({
+        "hplc": hplc_json(c),
+        "protein": protein_json(c),
+        "qpcr": qpcr_json(c),
+        "western": western_json(c),
+    });
+    if !c.assays.reader_flags.is_empty() {
+        assays["protein_reader_flags"] = json!(c
+            .assays
+            .reader_flags
+            .iter()
+            .map(
+                |f| json!({ "plate": f.plate, "well": f.well, "reader_value": f.raw,
+                "at": f.from, "sheet_value": opt_json(f.typed) })
+            )
+            .collect::<Vec<_>>());
+    }
     json!({
         "preclin_version": env!("CARGO_PKG_VERSION"),
         "study": study,
@@ -256,12 +273,7 @@ pub fn cms_results_json(c: &CmsAnalysis, figures: &[String]) -> Value {
         "alpha": p.analysis.alpha,
         "groups": groups,
         "exclusions": exclusions,
-        "assays": {
-            "hplc": hplc_json(c),
-            "protein": protein_json(c),
-            "qpcr": qpcr_json(c),
-            "western": western_json(c),
-        },
+        "assays": assays,
         "endpoints": endpoints,
         "not_analysed": c.not_analysed,
         "weekly": weekly,

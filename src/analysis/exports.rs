@@ -460,7 +460,7 @@ pub(super) fn fill_peak_areas(
                     r,
                     "metabolite",
                     format!(
-                        "has no peak in {} ({}, {}); its peaks: {}",
+                        "has no peak in the {} ({}, {}); its peaks: {}",
                         key.describe(),
                         study.shown(f.path),
                         f.inj.at,
@@ -475,7 +475,7 @@ pub(super) fn fill_peak_areas(
                     r,
                     "metabolite",
                     format!(
-                        "names two peaks of {} ({} and {})",
+                        "names two peaks of the {} ({} and {})",
                         key.describe(),
                         from(first),
                         second.at
@@ -494,7 +494,7 @@ pub(super) fn fill_peak_areas(
             study,
             f.path,
             format!(
-                "{}: {} (`{}`) of run {run} is not on the {} sheet",
+                "{}: the {} (`{}`) of run {run} is not on the {} sheet",
                 f.inj.at,
                 key.describe(),
                 f.inj.sample,
@@ -512,4 +512,40 @@ pub(super) fn fill_peak_areas(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn injection(sample: &str, level: Option<u32>) -> Injection {
+        Injection {
+            sample: sample.into(),
+            role: "standard sample role".into(),
+            injection: String::new(),
+            batch: String::new(),
+            level,
+            peaks: Vec::new(),
+            at: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_standard_level_is_the_recorded_one_or_the_number_ending_its_name() {
+        assert_eq!(level_of(&injection("PQ Std 5.0x", Some(2))), Some(2));
+        assert_eq!(level_of(&injection("STD3", None)), Some(3));
+        assert_eq!(level_of(&injection("Cal 13", None)), Some(13));
+        assert_eq!(level_of(&injection("STD0", None)), Some(0));
+        assert_eq!(level_of(&injection("Standard", None)), None);
+    }
+
+    #[test]
+    fn a_sample_name_gives_its_blind_code_and_whether_it_is_the_blank() {
+        assert_eq!(sample_of("C3XC"), ("C3XC".into(), false));
+        assert_eq!(sample_of("C3XC-blank"), ("C3XC".into(), true));
+        assert_eq!(sample_of("C3XC_Blank"), ("C3XC".into(), true));
+        assert_eq!(sample_of("C3XC BLANK"), ("C3XC".into(), true));
+        // Not a suffix after a separator: the whole name is the code.
+        assert_eq!(sample_of("C3XCblank"), ("C3XCblank".into(), false));
+    }
 }

@@ -225,3 +225,40 @@ pub fn read_lc_export(path: &Path) -> Result<LcDocument, InstrumentError> {
         read_peak_table(path)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_peak_table_is_read_under_its_header_whatever_lies_above() {
+        let text = "Sequence:;S-7\r\n\r\nSample Name;Sample Type;Level;Compound;RetTime [min];Area [mAU*s]\r\nSTD1;Calibration;1;paraxanthine;4.20;5401.5\r\nSTD1;Calibration;1;caffeine;7.01;402000\r\nC3XC;Sample;;paraxanthine;4.21;37369\r\n";
+        let doc = parse_peak_table(Path::new("runs/CAF-9.csv"), text).unwrap();
+        assert_eq!(doc.injections.len(), 2);
+        let std = &doc.injections[0];
+        assert!(std.is_standard());
+        assert_eq!((std.level, std.batch.as_str()), (Some(1), "CAF-9"));
+        assert_eq!(std.peaks.len(), 2);
+        assert_eq!(std.peaks[0].area, 5401.5);
+        assert_eq!(std.peaks[0].unit, "mAU*s");
+        assert_eq!(std.peaks[0].retention_time_s, Some(4.20 * 60.0));
+        assert_eq!(std.peaks[0].at, "line 4");
+        let sample = &doc.injections[1];
+        assert!(!sample.is_standard());
+        assert_eq!(
+            (sample.sample.as_str(), sample.peaks[0].area),
+            ("C3XC", 37369.0)
+        );
+    }
+
+    #[test]
+    fn a_peak_table_without_its_columns_or_with_a_bad_area_is_refused_at_its_line() {
+        let e = parse_peak_table(Path::new("x.csv"), "Peak,RT,Height\n1,4.2,300\n").unwrap_err();
+        assert!(e.to_string().contains("line 1"), "{e}");
+        assert!(e.to_string().contains("Sample Name"), "{e}");
+        let e =
+            parse_peak_table(Path::new("x.csv"), "Sample Name,Name,Area\nA1,p,12o4\n").unwrap_err();
+        assert!(e.to_string().contains("line 2"), "{e}");
+        assert!(e.to_string().contains("`12o4`"), "{e}");
+    }
+}

@@ -775,6 +775,31 @@ fn protein_section(o: &mut String, c: &CmsAnalysis, figures: &[StudyFigure]) {
         })
         .collect();
     table(o, &["plate", "curve", "R²", "samples"], &rows, 2);
+    let flags = &c.assays.reader_flags;
+    if !flags.is_empty() {
+        o.push_str("<p>Wells the plate reader flagged (its value is not a number it vouches for): left out of the curve, unless the sheet gives a value, which is then used.</p>\n");
+        let rows: Vec<Vec<String>> = flags
+            .iter()
+            .map(|f| {
+                vec![
+                    f.plate.clone(),
+                    f.well.clone(),
+                    f.raw.clone(),
+                    f.from.clone(),
+                    match f.typed {
+                        Some(v) => format!("the sheet's {v} used"),
+                        None => "left out".into(),
+                    },
+                ]
+            })
+            .collect();
+        table(
+            o,
+            &["plate", "well", "reader", "where", "in the analysis"],
+            &rows,
+            5,
+        );
+    }
     for ep in endpoints_of(c, |m| matches!(m, Measure::MicrosomalProtein)) {
         endpoint_section(o, c, ep, figures);
     }
