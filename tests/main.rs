@@ -8,6 +8,7 @@ mod boris;
 mod common;
 mod figures;
 mod fuzz;
+mod instrument_study;
 mod instruments;
 mod interrupted;
 mod planned_analyses;

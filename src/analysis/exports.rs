@@ -264,10 +264,10 @@ enum InjectionKey {
 impl InjectionKey {
     fn describe(&self) -> String {
         match self {
-            InjectionKey::Level(l) => format!("the standard injection of level {l}"),
-            InjectionKey::Sample(c, false) => format!("the injection of sample {c}"),
+            InjectionKey::Level(l) => format!("standard injection of level {l}"),
+            InjectionKey::Sample(c, false) => format!("injection of sample {c}"),
             InjectionKey::Sample(c, true) => {
-                format!("the injection of the no-NADPH blank {c}-blank")
+                format!("injection of the no-NADPH blank {c}-blank")
             }
         }
     }
