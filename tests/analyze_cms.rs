@@ -30,9 +30,14 @@ const SHEETS: [(&str, &str); 9] = [
 /// the filled sheets, plate 3 of the qPCR in the capture sheet and plates 1 and 2 as
 /// instrument exports.
 pub fn cms_study(dir: &Path) -> PathBuf {
+    cms_study_of(dir, "cms-cyp-rat")
+}
+
+/// As [`cms_study`], templated from `protocol` (an id or a path to a variant of it).
+pub fn cms_study_of(dir: &Path, protocol: &str) -> PathBuf {
     let study = dir.join("cms-cyp-rat");
     preclin()
-        .args(["template", "cms-cyp-rat", "--seed", "20261121", "--out"])
+        .args(["template", protocol, "--seed", "20261121", "--out"])
         .arg(&study)
         .assert()
         .success();

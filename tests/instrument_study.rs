@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::analyze_cms::cms_study;
+use crate::analyze_cms::{cms_study, cms_study_of};
 use crate::common::{analyze_fails, analyze_ok, csv_rows, preclin, read, root};
 
 fn sample(path: &str) -> PathBuf {
@@ -19,7 +19,11 @@ fn sample(path: &str) -> PathBuf {
 /// The sample CMS study as `preclin demo` lays it out: plate BCA-2 and runs CAF-1 and
 /// CZX-1 from the instruments' exports, their cells empty on the sheets.
 fn instrument_study(dir: &Path) -> PathBuf {
-    let study = cms_study(dir);
+    instrument_study_of(dir, "cms-cyp-rat")
+}
+
+fn instrument_study_of(dir: &Path, protocol: &str) -> PathBuf {
+    let study = cms_study_of(dir, protocol);
     for (from, to) in [
         ("protein-plate-map.csv", "sheets/protein-assay.csv"),
         ("hplc-standards-map.csv", "sheets/hplc-standards.csv"),
@@ -449,4 +453,47 @@ fn a_chemstation_peak_table_imports_as_the_typed_sheets_rows() {
         samples.iter().filter(|r| r[1].ends_with("-blank")).count(),
         40
     );
+}
+
+#[test]
+fn a_plate_read_at_two_wavelengths_takes_the_read_the_protocol_names() {
+    let dir = tempfile::tempdir().unwrap();
+    // BCA-2 read at 562 nm and again at 630 nm (Gen5 writes one matrix per read).
+    let two_reads = |study: &Path| {
+        edit(&study.join("sheets/plate-reader/BCA-2.txt"), |t| {
+            let start = t.find("\r\n562\r\n").unwrap() + 2;
+            let end = start + t[start..].find("\r\n\r\n").unwrap() + 2;
+            let read_630 = t[start..end].replace("562", "630").replace("0.", "1.");
+            t.replace("Wavelengths:  562", "Wavelengths:  562, 630")
+                .replacen(
+                    &t[start..end],
+                    &format!("{}\r\n{read_630}", &t[start..end]),
+                    1,
+                )
+        })
+    };
+    let study = instrument_study(&dir.path().join("unnamed"));
+    two_reads(&study);
+    refused(
+        &study,
+        &[
+            "sheets/plate-reader/BCA-2.txt: line 12: plate `Plate 1` was read at 562, 630 nm",
+            "choose the read with `wavelength_nm` in the protein assay of the protocol",
+        ],
+    );
+
+    let protocol = dir.path().join("cms-562.toml");
+    let text = crate::common::builtin_text("cms-cyp-rat");
+    let named = text.replacen(
+        "sheets = [\"protein-assay\"]\n",
+        "sheets = [\"protein-assay\"]\nwavelength_nm = 562\n",
+        1,
+    );
+    assert_ne!(named, text);
+    std::fs::write(&protocol, named).unwrap();
+    let study = instrument_study_of(&dir.path().join("named"), protocol.to_str().unwrap());
+    two_reads(&study);
+    let r = analyze_ok(&study);
+    let typed = analyze_ok(&cms_study(&dir.path().join("typed")));
+    assert_eq!(r["assays"]["protein"], typed["assays"]["protein"]);
 }

@@ -193,7 +193,7 @@ pub(super) fn fill_absorbances(
             }
         }
     }
-    for (&(ref plate, ref well), &r) in &rows {
+    for ((plate, well), &r) in &rows {
         if sheet.number(r, "absorbance").is_some() || left_out.contains(&r) {
             continue;
         }

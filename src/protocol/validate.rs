@@ -1031,6 +1031,10 @@ fn check_assay_options(c: &mut Checker, i: usize, a: &super::Assay) {
             "weighting",
             a.weighting.is_some() && a.kind != AssayKind::HplcActivity,
         ),
+        (
+            "wavelength_nm",
+            a.wavelength_nm.is_some() && a.kind != AssayKind::ProteinAssay,
+        ),
         ("max_cq", a.max_cq.is_some() && !qpcr),
         ("undetermined_cq", a.undetermined_cq.is_some() && !qpcr),
         ("max_replicate_sd", a.max_replicate_sd.is_some() && !qpcr),
