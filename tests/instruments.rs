@@ -435,19 +435,79 @@ fn a_plate_read_at_two_wavelengths_needs_one_chosen() {
     assert_eq!(csv_rows(&out).len(), 97);
 }
 
+/// The SoftMax fixture with plate `Plate01` exported in TimeFormat instead: its `Plate:`
+/// line, a header of the wells, one line of values (the PlateFormat values, written in
+/// Rust's shortest round-trip form) per read; `reads` lines of them.
+fn softmax_in_time_format(reads: usize) -> String {
+    let text = softmax_text();
+    let plate = &softmax_export().plates[0];
+    let start = text.find("Plate:\tPlate01").unwrap();
+    let end = start + text[start..].find("~End").unwrap();
+    let plate_line = text[start..]
+        .lines()
+        .next()
+        .unwrap()
+        .replacen("PlateFormat", "TimeFormat", 1);
+    let wells: Vec<&str> = plate.cells.iter().map(|c| c.0.as_str()).collect();
+    let values: Vec<String> = plate
+        .cells
+        .iter()
+        .map(|c| match &c.1 {
+            PlateValue::Number(x) => format!("{x}"),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let mut block = format!(
+        "{plate_line}\r\nTime(hh:mm:ss)\tTemperature(\u{a1}C)\t{}\t\r\n",
+        wells.join("\t")
+    );
+    for _ in 0..reads {
+        block.push_str(&format!("\tNaN\t{}\t\r\n", values.join("\t")));
+    }
+    block.push_str("\r\n");
+    format!("{}{block}{}", &text[..start], &text[end..])
+}
+
 #[test]
-fn a_softmax_plate_in_time_format_is_refused_with_a_hint() {
-    assert_eq!(softmax_export().plates.len(), 2);
-    let text = softmax_text().replacen("PlateFormat", "TimeFormat", 1);
-    let err = preclin::instrument::parse_softmax(&softmax(), &text)
+fn a_softmax_plate_in_time_format_gives_the_plate_format_values() {
+    let plate_format = softmax_export();
+    assert_eq!(plate_format.plates.len(), 2);
+    let time_format =
+        preclin::instrument::parse_softmax(&softmax(), &softmax_in_time_format(1)).unwrap();
+    assert_eq!(time_format.plates.len(), 2);
+    let (a, b) = (&plate_format.plates[0], &time_format.plates[0]);
+    assert_eq!((b.name.as_str(), b.wavelength.as_str()), ("Plate01", "450"));
+    assert_eq!(b.cells.len(), 96);
+    let values = |p: &preclin::instrument::softmax::SoftmaxPlate| -> Vec<(String, PlateValue)> {
+        p.cells.iter().map(|c| (c.0.clone(), c.1.clone())).collect()
+    };
+    assert_eq!(values(a), values(b));
+    assert_eq!(b.cells[0].0, "A1");
+    assert_eq!(b.cells[0].1, PlateValue::Number(3.41797666666667));
+    // Plate02 is untouched (its lines move up: the TimeFormat block is shorter).
+    assert_eq!(values(&plate_format.plates[1]), values(&time_format.plates[1]));
+}
+
+#[test]
+fn a_softmax_time_format_plate_of_several_reads_is_refused_with_a_hint() {
+    let err = preclin::instrument::parse_softmax(&softmax(), &softmax_in_time_format(2))
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("line 2: plate `Plate01` is exported in TimeFormat"),
+        err.contains("line 5: plate `Plate01` has more than one read"),
         "{err}"
     );
     assert!(
-        err.contains("help: export the plate from SoftMax Pro in PlateFormat"),
+        err.contains("help: export the endpoint values of the plate"),
+        "{err}"
+    );
+    let kinetic =
+        softmax_in_time_format(1).replacen("TimeFormat\tEndpoint", "TimeFormat\tKinetic", 1);
+    let err = preclin::instrument::parse_softmax(&softmax(), &kinetic)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 2: plate `Plate01` is a Kinetic read"),
         "{err}"
     );
 }

@@ -5,8 +5,11 @@
 //!   mode, …, the wavelength, columns, wells, rows), a header of the column numbers (the
 //!   first cell `Temperature(¡C)`), then one line per plate row whose first cell is the
 //!   temperature (on the first row) and whose next cells are the wells; SoftMax may add a
-//!   second matrix of the same values, which is not read. `TimeFormat` plates (one line per
-//!   read, wells as columns) are refused with a hint.
+//!   second matrix of the same values, which is not read.
+//! - `Plate:` blocks in `TimeFormat`: the same `Plate:` line, a header naming the wells
+//!   (`Time(hh:mm:ss)`, `Temperature(¡C)`, `A1` … `H12`) and one line per read. An
+//!   endpoint read at one wavelength is one line; a kinetic read or several wavelengths
+//!   are refused with a hint (the protein assay takes one endpoint value per well).
 //! - `Group:` blocks: a header line (`Sample`, `Standard Value …`, `Wells`,
 //!   `BackCalcConc`, `WellPlateName` …) and one line per well, the sample's name written on
 //!   its first well only. `Group: Standards` names the standard wells and their
@@ -52,6 +55,97 @@ pub fn is_softmax(text: &str) -> bool {
     text.trim_start_matches('\u{feff}').starts_with("##BLOCKS")
 }
 
+/// Whether a header cell names a well (`A1`, `H12`, `P24`).
+fn well_name(cell: &str) -> bool {
+    let mut chars = cell.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && !chars.as_str().is_empty()
+        && chars.as_str().chars().all(|c| c.is_ascii_digit())
+}
+
+/// The `TimeFormat` plate whose `Plate:` line is `lines[i]`: one endpoint read, wells as
+/// columns. The `Plate:` line's fields are SoftMax's export 1.3 layout: read type (4),
+/// kinetic points (8), number of wavelengths (14), the wavelengths (15).
+fn time_format_plate(
+    path: &Path,
+    lines: &[Vec<&str>],
+    i: usize,
+) -> Result<SoftmaxPlate, InstrumentError> {
+    let bad = |line: usize, message: String, hint: &str| super::bad(path, line, message, hint);
+    let field = |k: usize| lines[i].get(k).map_or("", |c| c.trim());
+    let name = field(1).to_string();
+    let n = i + 1;
+    let points = field(8);
+    if field(4) != "Endpoint" || !(points.is_empty() || points == "1") {
+        return Err(bad(
+            n,
+            format!(
+                "plate `{name}` is a {} read ({} points), not one endpoint read",
+                field(4),
+                if points.is_empty() { "?" } else { points }
+            ),
+            "export the endpoint values of the plate (or a reduced plate) from SoftMax Pro",
+        ));
+    }
+    let wavelengths: Vec<&str> = field(15).split_whitespace().collect();
+    if wavelengths.len() != 1 {
+        return Err(bad(
+            n,
+            format!(
+                "plate `{name}` is read at {} wavelengths in TimeFormat",
+                wavelengths.len()
+            ),
+            "export it in PlateFormat, or one wavelength per plate",
+        ));
+    }
+    let header = lines.get(i + 1).cloned().unwrap_or_default();
+    let wells: Vec<(usize, String)> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| well_name(c.trim()))
+        .map(|(k, c)| (k, c.trim().to_string()))
+        .collect();
+    if wells.is_empty() {
+        return Err(bad(
+            n + 1,
+            format!("plate `{name}`: the line under `Plate:` names no wells (A1, A2 …)"),
+            "export the plate again from SoftMax Pro",
+        ));
+    }
+    let ended = |l: Option<&Vec<&str>>| {
+        l.is_none_or(|l| l[0].trim() == "~End" || l.iter().all(|c| c.trim().is_empty()))
+    };
+    if ended(lines.get(i + 2)) {
+        return Err(bad(
+            n + 2,
+            format!("plate `{name}` has no values under its header"),
+            "the file is cut short; export it again",
+        ));
+    }
+    if !ended(lines.get(i + 3)) {
+        return Err(bad(
+            n + 3,
+            format!("plate `{name}` has more than one read"),
+            "export the endpoint values of the plate (or a reduced plate) from SoftMax Pro",
+        ));
+    }
+    let values = &lines[i + 2];
+    Ok(SoftmaxPlate {
+        name,
+        wavelength: wavelengths[0].to_string(),
+        cells: wells
+            .into_iter()
+            .map(|(k, well)| {
+                (
+                    well,
+                    PlateValue::parse(values.get(k).copied().unwrap_or("")),
+                    n + 2,
+                )
+            })
+            .collect(),
+    })
+}
+
 /// Parses the text of a SoftMax Pro export (see the module's documentation).
 pub fn parse_softmax(path: &Path, text: &str) -> Result<SoftmaxExport, InstrumentError> {
     let bad = |line: usize, message: String, hint: &str| super::bad(path, line, message, hint);
@@ -67,12 +161,21 @@ pub fn parse_softmax(path: &Path, text: &str) -> Result<SoftmaxExport, Instrumen
         if first == "Plate:" {
             let cells = &lines[i];
             let name = cells.get(1).map_or("", |c| c.trim()).to_string();
-            if cells.iter().any(|c| c.trim() == "TimeFormat") {
-                return Err(bad(
-                    n,
-                    format!("plate `{name}` is exported in TimeFormat"),
-                    "export the plate from SoftMax Pro in PlateFormat (File › Export, Plate format)",
-                ));
+            if cells.get(3).is_some_and(|c| c.trim() == "TimeFormat") {
+                let plate = time_format_plate(path, &lines, i)?;
+                if export.plates.iter().any(|p| p.name == plate.name) {
+                    return Err(bad(
+                        n,
+                        format!("plate `{name}` appears twice"),
+                        "each plate is read once; remove the repeated block",
+                    ));
+                }
+                export.plates.push(plate);
+                while i < lines.len() && lines[i][0].trim() != "~End" {
+                    i += 1;
+                }
+                i += 1;
+                continue;
             }
             // The trailing numbers: …, wavelength, first column, columns, wells, …, rows.
             let numbers: Vec<&str> = cells[7.min(cells.len())..]
