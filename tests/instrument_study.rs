@@ -356,8 +356,8 @@ fn peak_areas_in_two_units_within_a_run_are_refused_at_the_peak() {
         &study,
         &[
             "sheets/hplc-exports/CAF-1.json",
-            "liquid chromatography document[0]/measurement aggregate document/measurement document[0]/processed data aggregate document/processed data document[0]/peak list/peak[1]: peak area in `mAU.s`, but",
-            "gives run CAF-1's in `µV.s`",
+            // Reported at the odd one out: the first peak, changed.
+            "liquid chromatography document[0]/measurement aggregate document/measurement document[0]/processed data aggregate document/processed data document[0]/peak list/peak[0]: peak area in `µV.s`, but 175 other peaks of run CAF-1 are in `mAU.s` (the first at liquid chromatography aggregate document/liquid chromatography document[0]/measurement aggregate document/measurement document[0]/processed data aggregate document/processed data document[0]/peak list/peak[1])",
             "one run's areas must share a unit",
         ],
     );
@@ -496,4 +496,75 @@ fn a_plate_read_at_two_wavelengths_takes_the_read_the_protocol_names() {
     let r = analyze_ok(&study);
     let typed = analyze_ok(&cms_study(&dir.path().join("typed")));
     assert_eq!(r["assays"]["protein"], typed["assays"]["protein"]);
+}
+
+#[test]
+fn a_plate_map_that_contradicts_the_readers_layout_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // A sample typed into a well the reader's layout has as a standard.
+    let study = instrument_study(&dir.path().join("role"));
+    edit_row(
+        &study.join("sheets/protein-assay.csv"),
+        "BCA-2,A3,",
+        Some("BCA-2,A3,sample,C3XC,,,40"),
+    );
+    refused(
+        &study,
+        &[
+            "sheets/protein-assay.csv, row 62, column `role`: `sample` disagrees with the reader's layout, which has STD2 (a standard) in well A3 (sheets/plate-reader/BCA-2.txt, line 48)",
+            "not shifted by a row or column",
+        ],
+    );
+    // Two standards swapped on the sheet: not the proportion of the others.
+    let study = instrument_study(&dir.path().join("swapped"));
+    let sheet = study.join("sheets/protein-assay.csv");
+    edit_row(&sheet, "BCA-2,A3,", Some("BCA-2,A3,standard,,250,,"));
+    edit_row(&sheet, "BCA-2,A4,", Some("BCA-2,A4,standard,,125,,"));
+    refused(
+        &study,
+        &[
+            "sheets/protein-assay.csv, row 62, column `standard_ug_per_ml`: `250` is not in the proportion of the reader's 125 for STD2 in well A3",
+            "on row 61 the sheet's concentration is 1 times the reader's",
+        ],
+    );
+    // Another unit in the reader's layout (mg/mL), the same proportion on every well:
+    // accepted, with the sheet's µg/mL.
+    let study = instrument_study(&dir.path().join("unit"));
+    edit(&study.join("sheets/plate-reader/BCA-2.txt"), |t| {
+        t.replace(
+            "\t\t25\t125\t250\t500\t750\t1000\t1500\t2000\t",
+            "\t\t0.025\t0.125\t0.25\t0.5\t0.75\t1\t1.5\t2\t",
+        )
+    });
+    analyze_ok(&study);
+}
+
+#[test]
+fn a_well_twice_on_the_plate_map_is_refused_at_the_second_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = instrument_study(dir.path());
+    edit(&study.join("sheets/protein-assay.csv"), |t| {
+        t + "BCA-2,C1,sample,C3XC,,,40\r\n"
+    });
+    refused(
+        &study,
+        &["sheets/protein-assay.csv, row 118, column `well`: `C1` of plate `BCA-2` is also on row 78"],
+    );
+}
+
+#[test]
+fn chromatography_exports_without_their_sheets_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = instrument_study(dir.path());
+    std::fs::write(study.join("sheets/hplc-samples.csv"), "").unwrap();
+    refused(
+        &study,
+        &["sheets/hplc-exports/CAF-1.json: is a chromatography export, but the hplc-samples sheet is empty"],
+    );
+    let study = instrument_study(&dir.path().join("standards"));
+    std::fs::write(study.join("sheets/hplc-standards.csv"), "").unwrap();
+    refused(
+        &study,
+        &["the standard injection `STD0` of run CAF-1 is not on the hplc-standards sheet, which is empty"],
+    );
 }

@@ -485,7 +485,10 @@ fn a_softmax_plate_in_time_format_gives_the_plate_format_values() {
     assert_eq!(b.cells[0].0, "A1");
     assert_eq!(b.cells[0].1, PlateValue::Number(3.41797666666667));
     // Plate02 is untouched (its lines move up: the TimeFormat block is shorter).
-    assert_eq!(values(&plate_format.plates[1]), values(&time_format.plates[1]));
+    assert_eq!(
+        values(&plate_format.plates[1]),
+        values(&time_format.plates[1])
+    );
 }
 
 #[test]

@@ -264,13 +264,21 @@ fn read_hplc(
     };
     let kind = [AssayKind::HplcActivity];
     let Some(mut samples) = filled(study, &kind, "incubation_min", exported)? else {
+        if let Some(path) = files.first() {
+            return Err(AnalysisError::Study {
+                path: path.clone(),
+                message: "is a chromatography export, but the hplc-samples sheet is empty".into(),
+                hint: "the sheets are the injection list: give each incubation's row (run, blind code, metabolite, incubation conditions) and leave peak_area empty for the export to fill (or start from `preclin import hplc`)".into(),
+            });
+        }
         return Ok(None);
     };
     let mut standards = filled(study, &kind, "nominal_um", exported)?;
     if !files.is_empty() {
         let exports = LcExports::read(study, &files)?;
-        if let Some(st) = &mut standards {
-            fill_peak_areas(study, st, &exports, true)?;
+        match &mut standards {
+            Some(st) => fill_peak_areas(study, st, &exports, true)?,
+            None => exports.no_standards_sheet(study)?,
         }
         fill_peak_areas(study, &mut samples, &exports, false)?;
     }

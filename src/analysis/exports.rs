@@ -7,6 +7,8 @@
 //!   export's file name without its extension (`BCA-2.txt` is plate `BCA-2`). A value the
 //!   reader flagged (`*0.356*`, `OVRFLW`) fills nothing: the well is left out of the curve
 //!   and listed in the report, unless the sheet gives a value for it, which is then used.
+//!   The reader's layout must agree with the sheet: sample wells on both, and standard
+//!   concentrations in one proportion over the plate (a unit may differ, a shift may not).
 //! - **Chromatography** (`sheets/hplc-exports/`, ASM `.json` or a ChemStation / OpenLab
 //!   peak-table `.csv`): an HPLC row with an empty `peak_area` takes the area of the peak
 //!   named as its metabolite in its injection. A run is the export's batch or sequence
@@ -18,7 +20,7 @@
 //!   sample take the injections in their order in the export.
 //!
 //! Refused, each at its file and line (or JSON path) and the sheet's row: a value in both
-//! the sheet and the export, a row the export cannot fill, a well or injection the sheets
+//! the sheet and the export (a value the reader flagged aside), a row the export cannot fill, a well or injection the sheets
 //! do not list, peak areas in two units within a run, and the same plate or run in two
 //! files.
 
@@ -35,7 +37,11 @@ pub const PLATE_READER_EXPORTS: &str = "sheets/plate-reader";
 /// Where chromatography exports of the HPLC runs are read from.
 pub const HPLC_EXPORTS: &str = "sheets/hplc-exports";
 
-/// The files of an exports folder of the study, sorted (hidden files left out).
+/// Files a desktop leaves in folders, which are not exports.
+const NOT_EXPORTS: [&str; 3] = ["Thumbs.db", "desktop.ini", ".DS_Store"];
+
+/// The files of an exports folder of the study, sorted; hidden files (`.name`), Office
+/// lock files (`~$name`) and what Windows and macOS leave in folders are not read.
 pub(super) fn export_files(study: &Study, folder: &str) -> Vec<PathBuf> {
     let Ok(dir) = std::fs::read_dir(study.dir.join(folder)) else {
         return Vec::new();
@@ -44,9 +50,10 @@ pub(super) fn export_files(study: &Study, folder: &str) -> Vec<PathBuf> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.is_file()
-                && !p
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                && !p.file_name().is_some_and(|n| {
+                    let n = n.to_string_lossy();
+                    n.starts_with('.') || n.starts_with("~$") || NOT_EXPORTS.contains(&n.as_ref())
+                })
         })
         .collect();
     found.sort();
@@ -89,15 +96,23 @@ pub(super) fn fill_absorbances(
 ) -> Result<(Vec<FlaggedWell>, BTreeSet<usize>), AnalysisError> {
     let mut rows: BTreeMap<(String, String), usize> = BTreeMap::new();
     for r in sheet.rows() {
-        rows.insert(
-            (
-                sheet.text(r, "plate").to_string(),
-                sheet.text(r, "well").to_string(),
-            ),
-            r,
-        );
+        let (plate, well) = (sheet.text(r, "plate"), sheet.text(r, "well"));
+        if let Some(first) = rows.insert((plate.to_string(), well.to_string()), r) {
+            return Err(sheet.error(
+                r,
+                "well",
+                format!(
+                    "of plate `{plate}` is also on row {}",
+                    sheet.table.row_number(first)
+                ),
+                "each well of a plate has one row; delete or correct the repeated one".into(),
+            ));
+        }
     }
     let plates: BTreeSet<String> = rows.keys().map(|(p, _)| p.clone()).collect();
+    // Per plate, the sheet's standard concentration over the reader's (its unit may differ)
+    // and where that was first seen.
+    let mut unit_of: BTreeMap<String, (f64, String)> = BTreeMap::new();
     let mut from_file: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut flagged = Vec::new();
     let mut left_out = BTreeSet::new();
@@ -166,6 +181,7 @@ pub(super) fn fill_absorbances(
                 }
                 continue;
             };
+            check_layout(sheet, r, w, &from, &mut unit_of)?;
             let typed = sheet.number(r, "absorbance");
             match (&w.value, typed) {
                 (PlateValue::Number(x), None) => sheet.fill(r, "absorbance", *x, from)?,
@@ -214,6 +230,72 @@ pub(super) fn fill_absorbances(
     Ok((flagged, left_out))
 }
 
+/// Refuses a sheet row that contradicts the reader's layout: a sample well on one side and
+/// a standard or blank on the other, or standard concentrations that are not in the same
+/// proportion on every well of the plate (one unit on the sheet, another in the reader is
+/// fine; a shifted plate map is not).
+fn check_layout(
+    sheet: &Sheet,
+    r: usize,
+    w: &instrument::ReaderWell,
+    from: &str,
+    unit_of: &mut BTreeMap<String, (f64, String)>,
+) -> Result<(), AnalysisError> {
+    let Some(role) = w.role else {
+        return Ok(());
+    };
+    let sheet_sample = sheet.text(r, "role") == "sample";
+    if sheet_sample != (role == instrument::WellRole::Sample) {
+        return Err(sheet.error(
+            r,
+            "role",
+            format!(
+                "disagrees with the reader's layout, which has {} ({}) in well {} ({from})",
+                w.name,
+                match role {
+                    instrument::WellRole::Sample => "a sample",
+                    instrument::WellRole::Standard => "a standard",
+                    instrument::WellRole::Blank => "a blank",
+                },
+                w.well
+            ),
+            "check that the sheet's plate map and the reader's layout are the same plate, not shifted by a row or column".into(),
+        ));
+    }
+    let (Some(reader), Some(typed)) = (w.standard, sheet.number(r, "standard_ug_per_ml")) else {
+        return Ok(());
+    };
+    if reader == 0.0 || typed == 0.0 {
+        if (reader == 0.0) != (typed == 0.0) {
+            return Err(sheet.error(
+                r,
+                "standard_ug_per_ml",
+                format!("disagrees with the reader's layout, which gives {reader} for {} in well {} ({from})", w.name, w.well),
+                "check that the sheet's plate map and the reader's layout are the same plate, not shifted by a row or column".into(),
+            ));
+        }
+        return Ok(());
+    }
+    let ratio = typed / reader;
+    let plate = sheet.text(r, "plate").to_string();
+    let here = format!("row {}", sheet.table.row_number(r));
+    let (first, at) = unit_of.entry(plate).or_insert((ratio, here));
+    if ((ratio - *first) / *first).abs() > 1e-6 {
+        return Err(sheet.error(
+            r,
+            "standard_ug_per_ml",
+            format!(
+                "is not in the proportion of the reader's {reader} for {} in well {} ({from}): on {at} the sheet's concentration is {} times the reader's",
+                w.name,
+                w.well,
+                (*first * 1e6).round() / 1e6
+            ),
+            "check that the sheet's plate map and the reader's layout are the same plate, not shifted by a row or column".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The run an injection belongs to: its batch, or the export's file name.
 fn run_of(inj: &Injection, path: &Path) -> String {
     if inj.batch.is_empty() {
@@ -227,31 +309,29 @@ fn run_of(inj: &Injection, path: &Path) -> String {
 /// ends its sample identifier.
 fn level_of(inj: &Injection) -> Option<u32> {
     inj.level.or_else(|| {
-        let digits: String = inj
-            .sample
-            .chars()
-            .rev()
-            .take_while(char::is_ascii_digit)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        digits.parse().ok()
+        let name = inj.sample.trim();
+        let head = name.trim_end_matches(|c: char| c.is_ascii_digit());
+        // `Std 12.5` names a concentration, not a level.
+        if head.ends_with(['.', ',']) {
+            return None;
+        }
+        name[head.len()..].parse().ok()
     })
 }
 
 /// The blind code and blank flag a sample identifier names (`C3XC`, `C3XC-blank`).
 fn sample_of(identifier: &str) -> (String, bool) {
-    let lower = identifier.to_lowercase();
-    for sep in ['-', '_', ' '] {
-        if let Some(code) = lower
-            .strip_suffix("blank")
-            .and_then(|s| s.strip_suffix(sep))
-        {
-            return (identifier[..code.len()].trim().to_string(), true);
+    let name = identifier.trim();
+    let bytes = name.as_bytes();
+    // `-blank`, `_blank` or ` blank`, in any case, at the end (6 ASCII bytes).
+    if bytes.len() > 6 {
+        let (code, suffix) = bytes.split_at(bytes.len() - 6);
+        if matches!(suffix[0], b'-' | b'_' | b' ') && suffix[1..].eq_ignore_ascii_case(b"blank") {
+            // The split is at an ASCII byte: `code` is whole characters.
+            return (name[..code.len()].trim().to_string(), true);
         }
     }
-    (identifier.trim().to_string(), false)
+    (name.to_string(), false)
 }
 
 /// Which injection an HPLC row is in: the standards' level or the samples' blind code.
@@ -277,6 +357,8 @@ impl InjectionKey {
 struct Found<'a> {
     inj: &'a Injection,
     path: &'a Path,
+    /// Its place among the exports' injections (file, then order in the file).
+    order: usize,
     used: bool,
 }
 
@@ -292,7 +374,8 @@ impl LcExports {
         for path in files {
             let doc = instrument::read_lc_export(path)?;
             study.record_input(path)?;
-            let mut unit: BTreeMap<String, (String, String)> = BTreeMap::new();
+            // Per run, each unit with its peaks' JSON paths or lines.
+            let mut units: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
             for inj in &doc.injections {
                 let run = run_of(inj, path);
                 if let Some(first) = runs.get(&run).filter(|p| *p != path) {
@@ -305,28 +388,67 @@ impl LcExports {
                 }
                 runs.insert(run.clone(), path.clone());
                 for p in &inj.peaks {
-                    match unit.get(&run) {
-                        Some((u, first)) if *u != p.unit => {
-                            return Err(at_file(
-                                study,
-                                path,
-                                format!(
-                                    "{}: peak area in `{}`, but {first} gives run {run}'s in `{u}`",
-                                    p.at, p.unit
-                                ),
-                                "one run's areas must share a unit; export the run again with one integration unit".into(),
-                            ))
-                        }
-                        Some(_) => {}
-                        None => {
-                            unit.insert(run.clone(), (p.unit.clone(), p.at.clone()));
-                        }
-                    }
+                    units
+                        .entry(run.clone())
+                        .or_default()
+                        .entry(p.unit.clone())
+                        .or_default()
+                        .push(p.at.clone());
                 }
+            }
+            for (run, by_unit) in &units {
+                if by_unit.len() < 2 {
+                    continue;
+                }
+                // Reported at the first peak of the rarest unit: the odd one out.
+                let (odd, peaks) = by_unit
+                    .iter()
+                    .min_by_key(|(_, peaks)| peaks.len())
+                    .expect("two units");
+                let (usual, others) = by_unit
+                    .iter()
+                    .filter(|(u, _)| *u != odd)
+                    .max_by_key(|(_, peaks)| peaks.len())
+                    .expect("two units");
+                return Err(at_file(
+                    study,
+                    path,
+                    format!(
+                        "{}: peak area in `{odd}`, but {} other peaks of run {run} are in `{usual}` (the first at {})",
+                        peaks[0],
+                        others.len(),
+                        others[0]
+                    ),
+                    "one run's areas must share a unit; export the run again with one integration unit".into(),
+                ));
             }
             docs.push((path.clone(), doc));
         }
         Ok(LcExports { docs })
+    }
+
+    /// Refuses the exports' standard injections when the hplc-standards sheet is empty.
+    pub(super) fn no_standards_sheet(&self, study: &Study) -> Result<(), AnalysisError> {
+        let first = self.docs.iter().find_map(|(path, doc)| {
+            doc.injections
+                .iter()
+                .find(|i| i.is_standard())
+                .map(|i| (path, i))
+        });
+        match first {
+            Some((path, inj)) => Err(at_file(
+                study,
+                path,
+                format!(
+                    "{}: the standard injection `{}` of run {} is not on the hplc-standards sheet, which is empty",
+                    inj.at,
+                    inj.sample,
+                    run_of(inj, path)
+                ),
+                "give the standards' rows (run, metabolite, level, nominal_um) with peak_area left empty for the export to fill".into(),
+            )),
+            None => Ok(()),
+        }
     }
 
     fn runs(&self) -> BTreeSet<String> {
@@ -347,14 +469,14 @@ pub(super) fn fill_peak_areas(
 ) -> Result<(), AnalysisError> {
     // The injections of each run and key, in their order in the exports.
     let mut found: BTreeMap<(String, InjectionKey), Vec<Found>> = BTreeMap::new();
-    for (path, doc) in &exports.docs {
-        for inj in doc
-            .injections
-            .iter()
-            .filter(|i| i.is_standard() == standards)
-        {
-            let key = if standards {
-                match level_of(inj) {
+    let injections = exports
+        .docs
+        .iter()
+        .flat_map(|(path, doc)| doc.injections.iter().map(move |inj| (path, inj)))
+        .filter(|(_, inj)| inj.is_standard() == standards);
+    for (order, (path, inj)) in injections.enumerate() {
+        let key = if standards {
+            match level_of(inj) {
                     Some(l) => InjectionKey::Level(l),
                     None => {
                         return Err(at_file(
@@ -368,19 +490,19 @@ pub(super) fn fill_peak_areas(
                         ))
                     }
                 }
-            } else {
-                let (code, blank) = sample_of(&inj.sample);
-                InjectionKey::Sample(code, blank)
-            };
-            found
-                .entry((run_of(inj, path), key))
-                .or_default()
-                .push(Found {
-                    inj,
-                    path,
-                    used: false,
-                });
-        }
+        } else {
+            let (code, blank) = sample_of(&inj.sample);
+            InjectionKey::Sample(code, blank)
+        };
+        found
+            .entry((run_of(inj, path), key))
+            .or_default()
+            .push(Found {
+                inj,
+                path,
+                order,
+                used: false,
+            });
     }
     let runs = exports.runs();
     // Rows of one run, key and metabolite take that key's injections in order.
@@ -485,10 +607,12 @@ pub(super) fn fill_peak_areas(
             }
         }
     }
+    // The first injection, in the exports' order, that no row used.
     let unused = found
         .into_iter()
         .flat_map(|((run, key), v)| v.into_iter().map(move |f| (run.clone(), key.clone(), f)))
-        .find(|(_, _, f)| !f.used);
+        .filter(|(_, _, f)| !f.used)
+        .min_by_key(|(_, _, f)| f.order);
     if let Some((run, key, f)) = unused {
         return Err(at_file(
             study,
@@ -537,6 +661,9 @@ mod tests {
         assert_eq!(level_of(&injection("Cal 13", None)), Some(13));
         assert_eq!(level_of(&injection("STD0", None)), Some(0));
         assert_eq!(level_of(&injection("Standard", None)), None);
+        // A concentration, not a level.
+        assert_eq!(level_of(&injection("Std 12.5", None)), None);
+        assert_eq!(level_of(&injection("Std 12,5", None)), None);
     }
 
     #[test]
@@ -547,5 +674,12 @@ mod tests {
         assert_eq!(sample_of("C3XC BLANK"), ("C3XC".into(), true));
         // Not a suffix after a separator: the whole name is the code.
         assert_eq!(sample_of("C3XCblank"), ("C3XCblank".into(), false));
+        // Letters whose lower case is longer or shorter than they are (the Kelvin sign).
+        assert_eq!(sample_of("\u{212A}-blank"), ("\u{212A}".into(), true));
+        assert_eq!(
+            sample_of("\u{212A}\u{130}x"),
+            ("\u{212A}\u{130}x".into(), false)
+        );
+        assert_eq!(sample_of("-blank"), ("-blank".into(), false));
     }
 }

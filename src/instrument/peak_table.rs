@@ -10,14 +10,19 @@
 //! | analyte | `Name`, `Compound`, `Compound Name`, `Peak Name` | yes |
 //! | peak area | `Area` (its unit in brackets: `Area [mAU*s]`) | yes |
 //! | retention time | `RT`, `RetTime`, `Ret Time`, `Retention Time` (`[min]`) | no |
-//! | role | `Sample Type`, `Type` (`Calibration`, `Standard`, `Cal` … are standards) | no |
+//! | role | `Sample Type` (`Calibration`, `Standard`, `Cal` … are standards) | no |
 //! | calibration level | `Level`, `Cal Level`, `Calib Level`, `Calibration Level` | no |
 //! | injection | `Inj`, `Injection`, `Injection Number`, `Inj #` | no |
 //! | run | `Sequence`, `Sequence Name`, `Batch` | no |
 //!
-//! Without a role column, a line with a calibration level is a standard's. Consecutive
-//! lines of one sample and injection are one injection; a peak without a name (an
-//! unidentified peak) is kept without one.
+//! When several headers name one field, the first of the list above is taken (`Sample
+//! Name` before `Sample`). A `Type` column is not the role: ChemStation writes the peak's
+//! baseline type there (`BB`, `VB`). Without a role, or with one that is neither a
+//! standard's nor a sample's (`Sample`, `Unknown`, `QC`, `Blank` are samples'), a line with
+//! a calibration level is a standard's. The lines of one run, sample and injection are one
+//! injection wherever they stand (a table sorted by compound too), in the order the
+//! injections first appear; a peak without a name (an unidentified peak) is kept without
+//! one. In a semicolon-separated table a decimal comma is read as the decimal mark.
 
 use std::path::Path;
 
@@ -53,7 +58,12 @@ fn header(cell: &str) -> (String, String) {
 
 fn find_columns(cells: &[&str]) -> Option<Columns> {
     let heads: Vec<(String, String)> = cells.iter().map(|c| header(c)).collect();
-    let find = |names: &[&str]| heads.iter().position(|(h, _)| names.contains(&h.as_str()));
+    // The first of `names` (in their order of preference) that heads a column.
+    let find = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| heads.iter().position(|(h, _)| h == n))
+    };
     let sample = find(&["sample name", "sample"])?;
     let name = find(&["name", "compound", "compound name", "peak name"])?;
     let area = find(&["area"])?;
@@ -71,7 +81,8 @@ fn find_columns(cells: &[&str]) -> Option<Columns> {
         area,
         unit: heads[area].1.clone(),
         retention,
-        role: find(&["sample type", "type"]),
+        // Not `Type`: in a ChemStation peak table that is the peak's baseline type (BB, BV).
+        role: find(&["sample type"]),
         level: find(&["level", "cal level", "calib level", "calibration level"]),
         injection: find(&["inj", "injection", "injection number", "inj #"]),
         run: find(&["sequence", "sequence name", "batch"]),
@@ -125,7 +136,11 @@ pub fn parse_peak_table(path: &Path, text: &str) -> Result<LcDocument, Instrumen
     let stem = path
         .file_stem()
         .map_or(String::new(), |s| s.to_string_lossy().to_string());
+    let comma = sep == b';';
     let mut injections: Vec<Injection> = Vec::new();
+    // Run, sample and injection → index in `injections`.
+    let mut index: std::collections::HashMap<(String, String, String), usize> =
+        std::collections::HashMap::new();
     for (i, line) in lines.iter().enumerate().skip(head + 1) {
         let n = i + 1;
         if line.trim().is_empty() {
@@ -135,14 +150,14 @@ pub fn parse_peak_table(path: &Path, text: &str) -> Result<LcDocument, Instrumen
         let cell = |c: usize| cells.get(c).map_or("", String::as_str);
         let optional = |c: Option<usize>| c.map_or("", cell);
         let area_text = cell(cols.area);
-        let area = crate::ingest::parse_number(area_text, false)
+        let area = crate::ingest::parse_number(area_text, comma)
             .filter(|a| a.is_finite())
             .ok_or_else(|| {
                 bad(
                     path,
                     n,
                     format!("the peak area `{area_text}` is not a number"),
-                    "export the peak table as the data system wrote it, with a point as decimal separator",
+                    "export the peak table as the data system wrote it (a decimal comma only in a semicolon-separated table)",
                 )
             })?;
         let level_text = optional(cols.level);
@@ -159,10 +174,16 @@ pub fn parse_peak_table(path: &Path, text: &str) -> Result<LcDocument, Instrumen
             })?)
         };
         let type_text = optional(cols.role).to_lowercase();
-        let standard = if cols.role.is_some() {
-            type_text.starts_with("cal")
-                || type_text.starts_with("std")
-                || type_text.contains("standard")
+        let standard = if type_text.starts_with("cal")
+            || type_text.starts_with("std")
+            || type_text.contains("standard")
+        {
+            true
+        } else if ["sample", "unknown", "qc", "blank", "control"]
+            .iter()
+            .any(|t| type_text.starts_with(t))
+        {
+            false
         } else {
             level.is_some()
         };
@@ -175,10 +196,9 @@ pub fn parse_peak_table(path: &Path, text: &str) -> Result<LcDocument, Instrumen
             run.to_string()
         };
         let at = format!("line {n}");
-        let same = injections
-            .last()
-            .is_some_and(|j| j.sample == sample && j.injection == injection && j.batch == batch);
-        if !same {
+        let key = (batch.clone(), sample.clone(), injection.clone());
+        let k = *index.entry(key).or_insert(injections.len());
+        if k == injections.len() {
             injections.push(Injection {
                 sample,
                 role: if standard {
@@ -195,18 +215,14 @@ pub fn parse_peak_table(path: &Path, text: &str) -> Result<LcDocument, Instrumen
         }
         let retention_time_s = cols
             .retention
-            .and_then(|(c, scale)| crate::ingest::parse_number(cell(c), false).map(|t| t * scale));
-        injections
-            .last_mut()
-            .expect("an injection was just pushed")
-            .peaks
-            .push(Peak {
-                name: cell(cols.name).to_string(),
-                area,
-                unit: cols.unit.clone(),
-                retention_time_s,
-                at,
-            });
+            .and_then(|(c, scale)| crate::ingest::parse_number(cell(c), comma).map(|t| t * scale));
+        injections[k].peaks.push(Peak {
+            name: cell(cols.name).to_string(),
+            area,
+            unit: cols.unit.clone(),
+            retention_time_s,
+            at,
+        });
     }
     Ok(LcDocument {
         software: "ChemStation / OpenLab peak table".into(),
@@ -214,15 +230,18 @@ pub fn parse_peak_table(path: &Path, text: &str) -> Result<LcDocument, Instrumen
     })
 }
 
-/// Reads a chromatography run's export: an ASM document (JSON) or a peak-table CSV.
+/// Reads a chromatography run's export: an ASM document (JSON, told by its first
+/// character `{`) or a peak-table CSV.
 pub fn read_lc_export(path: &Path) -> Result<LcDocument, InstrumentError> {
-    let json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if json {
+    let text = read_text(path)?;
+    if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+    {
         super::read_asm_lc(path)
     } else {
-        read_peak_table(path)
+        parse_peak_table(path, &text)
     }
 }
 
@@ -260,5 +279,60 @@ mod tests {
             parse_peak_table(Path::new("x.csv"), "Sample Name,Name,Area\nA1,p,12o4\n").unwrap_err();
         assert!(e.to_string().contains("line 2"), "{e}");
         assert!(e.to_string().contains("`12o4`"), "{e}");
+    }
+
+    #[test]
+    fn a_peak_type_column_is_not_the_role_and_the_level_decides() {
+        // ChemStation's `Type` is the baseline type; without `Sample Type`, the level tells.
+        let text = "Sample Name,Type,Level,Name,Area\nSTD2,BB,2,paraxanthine,100\nC3XC,BV,,paraxanthine,50\n";
+        let doc = parse_peak_table(Path::new("r.csv"), text).unwrap();
+        assert!(doc.injections[0].is_standard());
+        assert_eq!(doc.injections[0].level, Some(2));
+        assert!(!doc.injections[1].is_standard());
+        // `Sample Name` is preferred to `Sample` wherever it stands.
+        let text = "Sample,Sample Name,Name,Area\nvial 3,C3XC,p,1\n";
+        let doc = parse_peak_table(Path::new("r.csv"), text).unwrap();
+        assert_eq!(doc.injections[0].sample, "C3XC");
+    }
+
+    #[test]
+    fn a_table_sorted_by_compound_gives_one_injection_per_sample() {
+        let text = "Sample Name,Inj,Name,Area\nSTD1,1,a,10\nSTD2,1,a,20\nSTD1,1,b,30\nSTD2,1,b,40\nSTD1,2,a,11\n";
+        let doc = parse_peak_table(Path::new("r.csv"), text).unwrap();
+        let peaks: Vec<(&str, &str, Vec<(&str, f64)>)> = doc
+            .injections
+            .iter()
+            .map(|i| {
+                (
+                    i.sample.as_str(),
+                    i.injection.as_str(),
+                    i.peaks.iter().map(|p| (p.name.as_str(), p.area)).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            peaks,
+            vec![
+                ("STD1", "1", vec![("a", 10.0), ("b", 30.0)]),
+                ("STD2", "1", vec![("a", 20.0), ("b", 40.0)]),
+                ("STD1", "2", vec![("a", 11.0)]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_semicolon_table_reads_decimal_commas() {
+        let text = "Sample Name;Name;RT [min];Area [mAU*s]\r\nC3XC;p;4,25;1234,5\r\n";
+        let doc = parse_peak_table(Path::new("r.csv"), text).unwrap();
+        let p = &doc.injections[0].peaks[0];
+        assert_eq!(p.area, 1234.5);
+        assert_eq!(p.retention_time_s, Some(4.25 * 60.0));
+        // In a comma-separated table a comma cannot be a decimal mark.
+        let e = parse_peak_table(
+            Path::new("r.csv"),
+            "Sample Name,Name,Area\nC3XC,p,\"1234,5\"\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("`1234,5` is not a number"), "{e}");
     }
 }

@@ -55,6 +55,21 @@ pub fn is_softmax(text: &str) -> bool {
     text.trim_start_matches('\u{feff}').starts_with("##BLOCKS")
 }
 
+/// The line of the `~End` that closes the block starting at line `i` — or, when the block
+/// has none, the line before the next `Plate:` or `Group:` block, which is not swallowed.
+fn block_end(lines: &[Vec<&str>], i: usize) -> usize {
+    let mut j = i;
+    while j < lines.len() && lines[j][0].trim() != "~End" {
+        let next = j + 1;
+        let first = lines.get(next).map_or("", |l| l[0].trim());
+        if first == "Plate:" || first.starts_with("Group:") {
+            return j;
+        }
+        j = next;
+    }
+    j
+}
+
 /// Whether a header cell names a well (`A1`, `H12`, `P24`).
 fn well_name(cell: &str) -> bool {
     let mut chars = cell.chars();
@@ -171,9 +186,7 @@ pub fn parse_softmax(path: &Path, text: &str) -> Result<SoftmaxExport, Instrumen
                     ));
                 }
                 export.plates.push(plate);
-                while i < lines.len() && lines[i][0].trim() != "~End" {
-                    i += 1;
-                }
+                i = block_end(&lines, i);
                 i += 1;
                 continue;
             }
@@ -239,9 +252,7 @@ pub fn parse_softmax(path: &Path, text: &str) -> Result<SoftmaxExport, Instrumen
                 wavelength,
                 cells: cells_out,
             });
-            while i < lines.len() && lines[i][0].trim() != "~End" {
-                i += 1;
-            }
+            i = block_end(&lines, i);
         } else if let Some(group) = first.strip_prefix("Group:") {
             let group = group.trim().to_string();
             let header: Vec<String> = lines
@@ -280,9 +291,7 @@ pub fn parse_softmax(path: &Path, text: &str) -> Result<SoftmaxExport, Instrumen
                 j += 1;
             }
             i = j;
-            while i < lines.len() && lines[i][0].trim() != "~End" {
-                i += 1;
-            }
+            i = block_end(&lines, i);
         }
         i += 1;
     }
