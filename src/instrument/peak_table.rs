@@ -299,7 +299,8 @@ mod tests {
     fn a_table_sorted_by_compound_gives_one_injection_per_sample() {
         let text = "Sample Name,Inj,Name,Area\nSTD1,1,a,10\nSTD2,1,a,20\nSTD1,1,b,30\nSTD2,1,b,40\nSTD1,2,a,11\n";
         let doc = parse_peak_table(Path::new("r.csv"), text).unwrap();
-        let peaks: Vec<(&str, &str, Vec<(&str, f64)>)> = doc
+        type Read<'a> = (&'a str, &'a str, Vec<(&'a str, f64)>);
+        let peaks: Vec<Read> = doc
             .injections
             .iter()
             .map(|i| {
