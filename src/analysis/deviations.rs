@@ -62,6 +62,28 @@ fn design_of(p: &Protocol) -> (PowerDesign, &'static str) {
 /// The smallest effect detected with 80 % power at `alpha` with `n` per group, by bisection
 /// on the power, which grows with the effect.
 pub fn detectable_effect(design: PowerDesign, alpha: f64, n: usize) -> Option<f64> {
+    // The results and the report each list the deviations: each bisection (dozens of
+    // noncentral F tails) is done once. Remember the answers.
+    type Key = (PowerDesign, u64, usize);
+    static SOLVED: std::sync::Mutex<Vec<(Key, Option<f64>)>> = std::sync::Mutex::new(Vec::new());
+    let key: Key = (design, alpha.to_bits(), n);
+    if let Some(e) = SOLVED
+        .lock()
+        .ok()
+        .and_then(|v| v.iter().find(|(x, _)| *x == key).map(|(_, e)| *e))
+    {
+        return e;
+    }
+    let e = solve_detectable_effect(design, alpha, n);
+    if let Ok(mut v) = SOLVED.lock() {
+        if v.len() < 256 {
+            v.push((key, e));
+        }
+    }
+    e
+}
+
+fn solve_detectable_effect(design: PowerDesign, alpha: f64, n: usize) -> Option<f64> {
     if n < 2 {
         return None;
     }

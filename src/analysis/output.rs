@@ -342,8 +342,15 @@ pub(super) fn summary_csv_of(
 /// Every file of `results/`.
 pub fn results_files(a: &Analysis) -> ResultsFiles {
     let mut files = ResultsFiles::new();
-    let figures = report::study_figures(a, FigureWidth::OneColumn);
-    let wide = report::study_figures(a, FigureWidth::TwoColumn);
+    // The figures at two columns are drawn beside those at one column and the deviations
+    // (the results and the report both list them; the answers are remembered).
+    let (figures, wide) = std::thread::scope(|s| {
+        let wide = s.spawn(|| report::study_figures(a, FigureWidth::TwoColumn));
+        let deviations = s.spawn(|| a.deviations());
+        let figures = report::study_figures(a, FigureWidth::OneColumn);
+        let _ = deviations.join();
+        (figures, wide.join().expect("the figures are drawn"))
+    });
     let names: Vec<String> = figures.iter().map(|f| f.path.clone()).collect();
     let json = results_json(a, &names);
     files.insert(
