@@ -694,10 +694,12 @@ impl DataTable {
                     out.values.push(v);
                     out.rows.push(row);
                     if let Some(list) = parts.as_mut() {
-                        let text = if self.decimal_comma {
-                            cell.replacen(',', ".", 1)
+                        // Borrowed unless the decimal comma needs rewriting: no
+                        // allocation per cell of a large file.
+                        let text: std::borrow::Cow<str> = if self.decimal_comma {
+                            cell.replacen(',', ".", 1).into()
                         } else {
-                            cell.to_string()
+                            cell.into()
                         };
                         match decimal_parts(&text) {
                             Some(p) => list.push(p),
