@@ -4,13 +4,12 @@
 //! left out and listed, and each way the join can fail refused at its file, line or JSON
 //! path and the sheet's row, with nothing written and no input changed.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::analyze_cms::{cms_study, cms_study_of};
-use crate::common::{analyze_fails, analyze_ok, csv_rows, preclin, read, root};
+use crate::common::{analyze_fails, analyze_ok, csv_rows, preclin, read, root, tree};
 
 fn sample(path: &str) -> PathBuf {
     root().join("sample_data/cms-cyp-rat").join(path)
@@ -37,24 +36,6 @@ fn instrument_study_of(dir: &Path, protocol: &str) -> PathBuf {
         std::fs::copy(sample(from), to).unwrap();
     }
     study
-}
-
-/// Every file under `dir`, by path relative to it.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 fn without_inputs(mut r: Value) -> Value {
@@ -99,13 +80,13 @@ fn the_study_from_instrument_files_gives_the_typed_sheets_numbers() {
     }
     // Every step table and figure is the same, byte for byte.
     let (ra, rb) = (
-        files(&typed.join("results")),
-        files(&from_instruments.join("results")),
+        tree(&typed.join("results")),
+        tree(&from_instruments.join("results")),
     );
     assert_eq!(ra.keys().collect::<Vec<_>>(), rb.keys().collect::<Vec<_>>());
     for (name, bytes) in &ra {
-        if name != "results.json" && name != "report.html" {
-            assert!(bytes == &rb[name], "{name} differs");
+        if name != Path::new("results.json") && name != Path::new("report.html") {
+            assert!(bytes == &rb[name], "{} differs", name.display());
         }
     }
 }
@@ -170,9 +151,9 @@ fn edit_row(path: &Path, start: &str, line: Option<&str>) {
 /// `preclin analyze` refused: exit 2, no results, every input file unchanged; its message,
 /// which must contain each of `expected`.
 fn refused(study: &Path, expected: &[&str]) -> String {
-    let before = files(study);
+    let before = tree(study);
     let message = analyze_fails(study);
-    assert_eq!(before, files(study), "an input was changed");
+    assert_eq!(before, tree(study), "an input was changed");
     for e in expected {
         assert!(message.contains(e), "`{e}` not in:\n{message}");
     }

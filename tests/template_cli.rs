@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 
-use crate::common::{csv_rows, preclin, read};
+use crate::common::{csv_rows, preclin, read, tree};
 
 fn template(protocol: &str, seed: &str, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     preclin()
@@ -14,26 +14,6 @@ fn template(protocol: &str, seed: &str, out: &Path, extra: &[&str]) -> assert_cm
         .arg(out)
         .args(extra)
         .assert()
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
 }
 
 #[test]

@@ -64,14 +64,7 @@ fi
 
 echo
 echo "stats compare: 1,000,000 rows, 10 groups, ANOVA + Tukey (target <= 0.3 s, <= 100 MiB)"
-awk 'BEGIN {
-  srand(20261121); print "animal,group,immobility_s";
-  for (i = 0; i < 1000000; i++) {
-    g = i % 10; u1 = rand(); u2 = rand(); if (u1 < 1e-12) u1 = 1e-12;
-    z = sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
-    printf "A%07d,G%02d,%.2f\n", i, g, 150 + 2 * g + 30 * z
-  }
-}' > "$work/big.csv"
+ten_groups "$work/big.csv"
 measure "preclin stats compare --test anova --posthoc tukey" "$bin" stats compare "$work/big.csv" \
   --value immobility_s --group group --test anova --posthoc tukey --json
 echo; base=$last_s

@@ -70,11 +70,12 @@ fn quantity(v: &Value, key: &str) -> Option<(f64, String)> {
 
 /// Reads an ASM liquid-chromatography JSON document.
 pub fn read_asm_lc(path: &Path) -> Result<LcDocument, InstrumentError> {
-    let file = std::fs::File::open(path).map_err(|source| InstrumentError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let root: Value = serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
+    parse_asm_lc(path, &super::read_text(path)?)
+}
+
+/// Parses the text of an ASM liquid-chromatography JSON document read from `path`.
+pub fn parse_asm_lc(path: &Path, json: &str) -> Result<LcDocument, InstrumentError> {
+    let root: Value = serde_json::from_str(json.trim_start_matches('\u{feff}')).map_err(|e| {
         InstrumentError::Format {
             path: path.to_path_buf(),
             line: e.line(),

@@ -44,13 +44,8 @@ pub enum InstrumentError {
     },
 }
 
-/// What a well holds, from the reader's layout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WellRole {
-    Standard,
-    Sample,
-    Blank,
-}
+/// What a well holds, from the reader's layout: the protein assay's roles.
+pub use crate::assay::protein::WellRole;
 
 /// One well of a plate-reader export, as the protein-assay sheet needs it.
 #[derive(Debug, Clone, PartialEq)]

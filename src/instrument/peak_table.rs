@@ -239,7 +239,7 @@ pub fn read_lc_export(path: &Path) -> Result<LcDocument, InstrumentError> {
         .trim_start()
         .starts_with('{')
     {
-        super::read_asm_lc(path)
+        super::asm::parse_asm_lc(path, &text)
     } else {
         parse_peak_table(path, &text)
     }
